@@ -1,0 +1,4 @@
+/** The registry of CLI commands. Each command is one module in this folder; add yours here. */
+import type { Command } from './command.js'
+
+export const commands: Command[] = []

@@ -1,0 +1,1 @@
+"""emolane's emotion model: training, evaluation and ONNX export (see CONTRACT.md)."""

@@ -1,0 +1,111 @@
+"""The log-mel front end, shared by training and by the parity reference for the TypeScript bridge.
+
+The numbers here are the contract in CONTRACT.md; `bridge/` computes the same spectrogram in
+TypeScript and `test/` checks parity against references this module writes.
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+SAMPLE_RATE = 16_000  # Hz, mono
+N_FFT = 512  # 32 ms window
+HOP = 250  # 15.625 ms: 64 frames per second
+N_MELS = 64
+F_MIN = 30.0  # Hz
+F_MAX = 8_000.0  # Hz (Nyquist at 16 kHz)
+LOG_FLOOR = 1e-6  # added to mel power before ln
+PAD_LEFT = (N_FFT - HOP) // 2  # 131: centres each FFT window on the middle of its hop
+FRAMES_PER_SECOND = SAMPLE_RATE // HOP  # 64
+assert SAMPLE_RATE % HOP == 0
+
+ENCODER_STRIDE = 32  # audio encoder reduces time by 32: one state per 0.5 s
+WINDOW_SECONDS = 6.0
+HOP_SECONDS = 0.5
+WINDOW_FRAMES = int(WINDOW_SECONDS * FRAMES_PER_SECOND)  # 384 log-mel frames
+HOP_FRAMES = int(HOP_SECONDS * FRAMES_PER_SECOND)  # 32 log-mel frames
+assert WINDOW_FRAMES % ENCODER_STRIDE == 0 and HOP_FRAMES == ENCODER_STRIDE
+
+
+def hz_to_mel(f: np.ndarray | float) -> np.ndarray:
+    """HTK mel scale."""
+    return 2595.0 * np.log10(1.0 + np.asarray(f, dtype=np.float64) / 700.0)
+
+
+def mel_to_hz(m: np.ndarray | float) -> np.ndarray:
+    return 700.0 * (10.0 ** (np.asarray(m, dtype=np.float64) / 2595.0) - 1.0)
+
+
+@functools.lru_cache(maxsize=None)
+def mel_filterbank() -> np.ndarray:
+    """(N_MELS, N_FFT // 2 + 1) float32 triangles, peak 1, on the HTK scale from F_MIN to F_MAX.
+
+    Made from N_MELS + 2 equally spaced mel points; each filter rises linearly in Hz from point i
+    to point i + 1 and falls to point i + 2. Cached: the bank never changes.
+    """
+    bins_hz = np.arange(N_FFT // 2 + 1) * SAMPLE_RATE / N_FFT
+    points = mel_to_hz(np.linspace(hz_to_mel(F_MIN), hz_to_mel(F_MAX), N_MELS + 2))
+    lower, centre, upper = points[:-2, None], points[1:-1, None], points[2:, None]
+    rising = (bins_hz[None, :] - lower) / (centre - lower)
+    falling = (upper - bins_hz[None, :]) / (upper - centre)
+    return np.maximum(0.0, np.minimum(rising, falling)).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=None)
+def hann_window() -> np.ndarray:
+    """Periodic Hann window of N_FFT, float64."""
+    return 0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(N_FFT) / N_FFT)
+
+
+def n_frames(n_samples: int) -> int:
+    """Frames for a signal of n_samples: ceil(n / HOP)."""
+    return -(-n_samples // HOP)
+
+
+def log_mel(pcm: np.ndarray) -> np.ndarray:
+    """(N,) float PCM in [-1, 1] at SAMPLE_RATE -> (N_MELS, ceil(N / HOP)) float32 ln(mel + 1e-6).
+
+    Frame i covers samples [i*HOP - PAD_LEFT, i*HOP - PAD_LEFT + N_FFT), zeros outside the signal.
+    """
+    pcm = np.asarray(pcm, dtype=np.float64)
+    if pcm.ndim != 1:
+        raise ValueError(f"log_mel expects mono PCM of shape (N,), got {pcm.shape}")
+    t = n_frames(len(pcm))
+    if t == 0:
+        return np.zeros((N_MELS, 0), dtype=np.float32)
+    padded = np.zeros(PAD_LEFT + t * HOP + N_FFT, dtype=np.float64)
+    padded[PAD_LEFT:PAD_LEFT + len(pcm)] = pcm
+    idx = np.arange(t)[:, None] * HOP + np.arange(N_FFT)[None, :]  # (T, N_FFT)
+    spectrum = np.fft.rfft(padded[idx] * hann_window()[None, :], axis=1)  # (T, 257)
+    power = spectrum.real ** 2 + spectrum.imag ** 2
+    mel = power @ mel_filterbank().T.astype(np.float64)  # (T, N_MELS)
+    return np.log(mel + LOG_FLOOR).T.astype(np.float32)  # (N_MELS, T)
+
+
+def pad_or_trim(x: np.ndarray, length: int, axis: int = -1) -> np.ndarray:
+    """Pads with zeros or trims x along axis to exactly length."""
+    if x.shape[axis] >= length:
+        return np.take(x, np.arange(length), axis=axis)
+    widths = [(0, 0)] * x.ndim
+    widths[axis] = (0, length - x.shape[axis])
+    return np.pad(x, widths)
+
+
+def load_audio(path: str) -> np.ndarray:
+    """Decodes a file with libsndfile (WAV, FLAC, OGG, MP3) to mono float32 at SAMPLE_RATE.
+
+    Raises ValueError for a file that cannot be decoded or is not at SAMPLE_RATE (the shared sets
+    are 16 kHz already; resample elsewhere before calling this).
+    """
+    import soundfile as sf
+
+    try:
+        data, rate = sf.read(path, dtype="float32", always_2d=True)
+    except Exception as e:  # libsndfile raises its own error types
+        raise ValueError(f"cannot decode audio {path}: {e}") from e
+    if rate != SAMPLE_RATE:
+        raise ValueError(f"{path}: expected {SAMPLE_RATE} Hz, got {rate} Hz")
+    if data.shape[0] == 0:
+        raise ValueError(f"{path}: no samples")
+    return data.mean(axis=1).astype(np.float32)
