@@ -1,0 +1,1 @@
+"""The emotion model's building blocks: text encoder, audio encoder, fusion, heads."""
