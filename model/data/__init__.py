@@ -1,0 +1,1 @@
+"""Datasets, caches, splits and augmentation for training (API in README.md)."""
