@@ -1,0 +1,42 @@
+/** Which onnxruntime execution provider runs the model: chosen per platform, overridable, with CPU fallback. */
+import ort from 'onnxruntime-node'
+import type { InferenceSession } from 'onnxruntime-node'
+
+/** A device name as the CLI and options take it. */
+export type Device = 'auto' | 'cpu' | 'cuda' | 'webgpu' | 'coreml' | 'dml'
+
+/** Every accepted device name. */
+export const DEVICES: readonly Device[] = ['auto', 'cpu', 'cuda', 'webgpu', 'coreml', 'dml']
+
+/** Providers to try, best first, for `auto` on a platform; CPU always last. */
+export function autoCandidates(platform: NodeJS.Platform = process.platform): Exclude<Device, 'auto'>[] {
+  if (platform === 'darwin') return ['coreml', 'webgpu', 'cpu']
+  if (platform === 'win32') return ['dml', 'cuda', 'webgpu', 'cpu']
+  return ['cuda', 'webgpu', 'cpu']
+}
+
+/** Checks a device name from a user; throws a RangeError listing the valid ones. */
+export function parseDevice(name: string): Device {
+  if ((DEVICES as readonly string[]).includes(name)) return name as Device
+  throw new RangeError(`device must be one of ${DEVICES.join(', ')}, got ${JSON.stringify(name)}`)
+}
+
+/** The providers onnxruntime-node was built with here (bundled or loadable). */
+export function listedProviders(): string[] {
+  try {
+    return ort.listSupportedBackends().map((b: { name: string }) => b.name)
+  } catch {
+    return ['cpu']
+  }
+}
+
+/** Session options for one provider. */
+export function sessionOptions(device: Exclude<Device, 'auto'>, threads?: number): InferenceSession.SessionOptions {
+  return {
+    executionProviders: [device],
+    graphOptimizationLevel: 'all',
+    // 3 = errors only: a provider that fails to load is reported by us, once, in words
+    logSeverityLevel: 3,
+    ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
+  }
+}

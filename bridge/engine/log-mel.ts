@@ -1,0 +1,125 @@
+/**
+ * The log-mel front end of model/CONTRACT.md, in TypeScript: periodic Hann, |FFT|^2, HTK mel
+ * triangles (peak 1), ln(mel + floor). Parity with model/audio.py is tested in test/bridge/engine.
+ */
+import { Fft } from './fft.js'
+import type { AudioConfig } from './manifest.js'
+
+/** The front-end settings log-mel needs (a subset of the manifest's `audio`). */
+export type LogMelConfig = Pick<AudioConfig, 'sample_rate' | 'n_fft' | 'hop' | 'pad_left' | 'n_mels' | 'f_min' | 'f_max' | 'log_floor'>
+
+/** A log-mel spectrogram: `data[mel * frames + frame]`, ln scale. */
+export type LogMel = {
+  /** [n_mels][frames], row-major */
+  data: Float32Array
+  frames: number
+  mels: number
+}
+
+/** Which frames to compute; frame i covers samples [i*hop - pad_left, ... + n_fft), zeros outside. */
+export type LogMelRange = {
+  /** First frame index; may be negative (frames before the signal are silence). Default 0. */
+  firstFrame?: number
+  /** Number of frames. Default ceil(pcm.length / hop) - firstFrame. */
+  frames?: number
+}
+
+const hzToMel = (f: number): number => 2595 * Math.log10(1 + f / 700)
+const melToHz = (m: number): number => 700 * (10 ** (m / 2595) - 1)
+
+/** (n_mels, n_fft/2 + 1) triangles, peak 1, HTK scale, built exactly as model/audio.py builds them. */
+export function melFilterbank(c: LogMelConfig): Float64Array[] {
+  const bins = c.n_fft / 2 + 1
+  const lo = hzToMel(c.f_min)
+  const hi = hzToMel(c.f_max)
+  const points = Array.from({ length: c.n_mels + 2 }, (_, i) => melToHz(lo + ((hi - lo) * i) / (c.n_mels + 1)))
+  return Array.from({ length: c.n_mels }, (_, m) => {
+    const [lower, centre, upper] = [points[m]!, points[m + 1]!, points[m + 2]!]
+    const row = new Float64Array(bins)
+    for (let k = 0; k < bins; k++) {
+      const f = (k * c.sample_rate) / c.n_fft
+      // float32 like the reference, whose bank is stored as float32
+      row[k] = Math.fround(Math.max(0, Math.min((f - lower) / (centre - lower), (upper - f) / (upper - centre))))
+    }
+    return row
+  })
+}
+
+/** Computes log-mel frames for one configuration; caches the window, filterbank and FFT. */
+export class LogMelExtractor {
+  readonly config: LogMelConfig
+  private readonly fft: Fft
+  private readonly window: Float64Array
+  /** Sparse filterbank: per mel, first bin and weights. */
+  private readonly filters: { first: number; weights: Float64Array }[]
+
+  constructor(config: LogMelConfig) {
+    if (config.hop < 1 || config.hop > config.n_fft) throw new RangeError(`hop must be in [1, ${config.n_fft}], got ${config.hop}`)
+    this.config = config
+    this.fft = new Fft(config.n_fft)
+    this.window = new Float64Array(config.n_fft)
+    for (let n = 0; n < config.n_fft; n++) this.window[n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / config.n_fft)
+    this.filters = melFilterbank(config).map((row) => {
+      let first = row.findIndex((w) => w > 0)
+      if (first < 0) first = 0
+      let last = row.length - 1
+      while (last > first && row[last] === 0) last--
+      return { first, weights: row.slice(first, last + 1) }
+    })
+  }
+
+  /** Frames for a signal of `samples` samples: ceil(samples / hop). */
+  frameCount(samples: number): number {
+    return Math.ceil(samples / this.config.hop)
+  }
+
+  /** Log-mel of mono PCM at the model's rate; see LogMelRange for partial ranges. */
+  compute(pcm: Float32Array, range: LogMelRange = {}): LogMel {
+    const { n_fft: nFft, hop, pad_left: padLeft, n_mels: mels, log_floor: floor } = this.config
+    const firstFrame = range.firstFrame ?? 0
+    const frames = range.frames ?? Math.max(0, this.frameCount(pcm.length) - firstFrame)
+    if (!Number.isInteger(firstFrame) || !Number.isInteger(frames) || frames < 0) {
+      throw new RangeError(`log-mel range must be integers with frames >= 0, got firstFrame ${firstFrame}, frames ${frames}`)
+    }
+    const data = new Float32Array(mels * frames)
+    const frame = new Float64Array(nFft)
+    const power = new Float64Array(nFft / 2 + 1)
+    const silent = Math.log(floor)
+    for (let f = 0; f < frames; f++) {
+      const start = (firstFrame + f) * hop - padLeft
+      if (start + nFft <= 0 || start >= pcm.length) {
+        for (let m = 0; m < mels; m++) data[m * frames + f] = silent
+        continue
+      }
+      for (let n = 0; n < nFft; n++) {
+        const i = start + n
+        frame[n] = i >= 0 && i < pcm.length ? pcm[i]! * this.window[n]! : 0
+      }
+      this.fft.powerSpectrum(frame, power)
+      for (let m = 0; m < mels; m++) {
+        const { first, weights } = this.filters[m]!
+        let sum = 0
+        for (let k = 0; k < weights.length; k++) sum += weights[k]! * power[first + k]!
+        data[m * frames + f] = Math.log(sum + floor)
+      }
+    }
+    return { data, frames, mels }
+  }
+}
+
+/** One-shot log-mel of mono PCM (builds an extractor; reuse LogMelExtractor for many calls). */
+export function logMel(pcm: Float32Array, config: LogMelConfig, range?: LogMelRange): LogMel {
+  return new LogMelExtractor(config).compute(pcm, range)
+}
+
+/** Copies frames [from, from + count) of a log-mel into a new [mels][count] block (silence outside). */
+export function sliceLogMel(mel: LogMel, from: number, count: number, floor: number): LogMel {
+  const data = new Float32Array(mel.mels * count).fill(Math.log(floor))
+  for (let m = 0; m < mel.mels; m++) {
+    for (let f = 0; f < count; f++) {
+      const src = from + f
+      if (src >= 0 && src < mel.frames) data[m * count + f] = mel.data[m * mel.frames + src]!
+    }
+  }
+  return { data, frames: count, mels: mel.mels }
+}
