@@ -1,0 +1,36 @@
+/** Last step of every section reader: sort, close open ends, trim overlaps, drop empty spans. */
+import type { Seconds, SectionSpan, SectionSource } from '../analysis/types.js'
+
+/** A section as read; `end` absent where the file gives only a start (markers). */
+export type RawSection = { start: Seconds; end?: Seconds; name: string }
+
+export type FinishSectionOptions = {
+  /** Song duration: the last open section ends here */
+  duration?: Seconds
+  /** Where the sections came from, default 'file' */
+  source?: SectionSource
+}
+
+/** Length given to a final open section when the duration is unknown and no other section hints one. */
+const defaults = { openLength: 30 as Seconds }
+
+/**
+ * Sorted, non-overlapping sections. A section without an end runs to the next start (or the
+ * duration, or the mean length of the others); one that overlaps the next is cut where the next starts.
+ */
+export function finishSections(raw: RawSection[], opts: FinishSectionOptions = {}): SectionSpan[] {
+  const sorted = raw.map((s, i) => ({ s, i })).sort((a, b) => a.s.start - b.s.start || a.i - b.i).map(({ s }) => s)
+  const closed = sorted.filter((s) => s.end !== undefined && s.end > s.start)
+  const meanLength = closed.length > 0 ? closed.reduce((n, s) => n + (s.end! - s.start), 0) / closed.length : defaults.openLength
+  const out: SectionSpan[] = []
+  for (let i = 0; i < sorted.length; i++) {
+    const s = sorted[i]!
+    if (out.at(-1)?.start === s.start) continue // two sections at one time: the first listed wins
+    const next = sorted.slice(i + 1).find((n) => n.start > s.start)
+    let end = s.end ?? next?.start ?? (opts.duration !== undefined && opts.duration > s.start ? opts.duration : s.start + meanLength)
+    if (next && end > next.start) end = next.start
+    if (opts.duration !== undefined && opts.duration > s.start) end = Math.min(end, opts.duration)
+    if (end > s.start) out.push({ start: s.start, end, name: s.name.trim() || `Section ${out.length + 1}`, source: opts.source ?? 'file' })
+  }
+  return out
+}
