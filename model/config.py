@@ -25,10 +25,10 @@ class ModelConfig:
     cls_id: int = 2
     sep_id: int = 3
     mask_id: int = 4
-    text_dim: int = 256  # hidden size F of G_TE
+    text_dim: int = 128  # hidden size F of G_TE (studio: sized so MLM + fine-tuning fit ~40 CPU minutes)
     text_layers: int = 4
     text_heads: int = 4
-    text_ffn: int = 1024
+    text_ffn: int = 512
     position_buckets: int = 32  # relative positions |i-j| < buckets/2 exact, log-bucketed beyond
     max_relative_positions: int = 128  # the log buckets reach this distance
     emd_layers: int = 2  # enhanced mask decoder: layers (sharing the last encoder layer) for MLM
