@@ -1,4 +1,6 @@
 /** Which onnxruntime execution provider runs the model: chosen per platform, overridable, with CPU fallback. */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import ort from 'onnxruntime-node'
 import type { InferenceSession } from 'onnxruntime-node'
 
@@ -12,7 +14,19 @@ export const DEVICES: readonly Device[] = ['auto', 'cpu', 'cuda', 'webgpu', 'cor
 export function autoCandidates(platform: NodeJS.Platform = process.platform): Exclude<Device, 'auto'>[] {
   if (platform === 'darwin') return ['coreml', 'webgpu', 'cpu']
   if (platform === 'win32') return ['dml', 'cuda', 'webgpu', 'cpu']
-  return ['cuda', 'webgpu', 'cpu']
+  // On Linux, skip providers whose driver is plainly absent: trying them only prints native noise.
+  return [...(hasNvidiaDriver() ? (['cuda'] as const) : []), ...(hasVulkanLoader() ? (['webgpu'] as const) : []), 'cpu']
+}
+
+/** An NVIDIA kernel driver is loaded (Linux). */
+function hasNvidiaDriver(): boolean {
+  return existsSync('/proc/driver/nvidia/version')
+}
+
+/** libvulkan.so.1, which WebGPU (Dawn) needs on Linux, is in a usual library folder. */
+function hasVulkanLoader(): boolean {
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/usr/local/lib']
+  return dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')))
 }
 
 /** Checks a device name from a user; throws a RangeError listing the valid ones. */

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { Fft } from '../../../bridge/engine/fft.js'
+import { LogMelExtractor, logMel, sliceLogMel } from '../../../bridge/engine/log-mel.js'
+
+const root = join(import.meta.dirname, '../../..')
+const config = JSON.parse(readFileSync(join(root, 'model/manifest.json'), 'utf8')).audio
+const fixture = (name: string) => {
+  const buf = readFileSync(join(root, 'test/fixtures', name))
+  return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength))
+}
+
+describe('logMel', () => {
+  test('matches model/audio.py on the reference signal within 1e-3 (ln scale)', () => {
+    const shape = JSON.parse(readFileSync(join(root, 'test/fixtures/logmel-ref.json'), 'utf8'))
+    const pcm = fixture('logmel-ref.pcm.bin')
+    const ref = fixture('logmel-ref.mel.bin')
+    const got = logMel(pcm, config)
+    expect([got.mels, got.frames]).toEqual([shape.mels, shape.frames])
+    let worst = 0
+    for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(got.data[i]! - ref[i]!))
+    expect(worst).toBeLessThan(1e-3)
+  })
+
+  test('gives ceil(N / hop) frames, and none for an empty signal', () => {
+    expect(logMel(new Float32Array(250), config).frames).toBe(1)
+    expect(logMel(new Float32Array(251), config).frames).toBe(2)
+    expect(logMel(new Float32Array(0), config).frames).toBe(0)
+  })
+
+  test('a range starting before the signal is silence there and equals the full spectrogram after', () => {
+    const pcm = fixture('logmel-ref.pcm.bin')
+    const ex = new LogMelExtractor(config)
+    const full = ex.compute(pcm)
+    const shifted = ex.compute(pcm, { firstFrame: -10, frames: full.frames + 10 })
+    const silence = Math.log(config.log_floor)
+    for (let m = 0; m < full.mels; m++) {
+      expect(shifted.data[m * shifted.frames]).toBeCloseTo(silence, 5)
+      for (let f = 0; f < full.frames; f++) expect(shifted.data[m * shifted.frames + f + 10]).toBe(full.data[m * full.frames + f])
+    }
+  })
+
+  test('sliceLogMel copies frames and pads with silence outside', () => {
+    const pcm = fixture('logmel-ref.pcm.bin')
+    const full = logMel(pcm, config)
+    const part = sliceLogMel(full, full.frames - 2, 4, config.log_floor)
+    expect(part.data[1]).toBe(full.data[full.frames - 1])
+    expect(part.data[2]).toBeCloseTo(Math.log(config.log_floor), 5)
+  })
+})
+
+describe('Fft', () => {
+  test('transforms an impulse to a flat spectrum and a cosine to two bins', () => {
+    const fft = new Fft(16)
+    const impulse = new Float64Array(16)
+    impulse[0] = 1
+    expect(Array.from(fft.powerSpectrum(impulse))).toEqual(new Array(9).fill(1))
+    const cos = Float64Array.from({ length: 16 }, (_, n) => Math.cos((2 * Math.PI * 3 * n) / 16))
+    const p = fft.powerSpectrum(cos)
+    expect(p[3]).toBeCloseTo(64, 9)
+    expect(p.reduce((a, b) => a + b) - p[3]!).toBeCloseTo(0, 9)
+  })
+
+  test('rejects a size that is not a power of two', () => {
+    expect(() => new Fft(500)).toThrow(/power of two/)
+  })
+})
