@@ -1,0 +1,66 @@
+/** Mapping presets (presets/mappings/*.json) and user mapping files: list, load by name or path. */
+import { readdir, readFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { MappingError, resolveMapping } from './mapping.js'
+import { presetsDir } from './presets-dir.js'
+import type { Mapping, ResolvedMapping } from './types.js'
+
+/** A preset as listed for the CLI and the panel. */
+export type MappingInfo = { name: string; description: string; lanes: { name: string; curve: string; cc: number; channel: number }[] }
+
+async function parseFile(path: string): Promise<ResolvedMapping> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (cause) {
+    throw new MappingError(`cannot read mapping file ${path}: ${(cause as Error).message}`, { cause })
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (cause) {
+    throw new MappingError(`mapping file ${path} is not valid JSON: ${(cause as Error).message}`, { cause })
+  }
+  try {
+    return resolveMapping(json)
+  } catch (err) {
+    if (err instanceof MappingError) err.message = `${basename(path)}: ${err.message}`
+    throw err
+  }
+}
+
+/** Every preset mapping, sorted by name. */
+export async function listMappings(): Promise<MappingInfo[]> {
+  const dir = presetsDir('mappings')
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort()
+  const mappings = await Promise.all(files.map((f) => parseFile(join(dir, f))))
+  return mappings.map((m) => ({
+    name: m.name,
+    description: m.description,
+    lanes: m.lanes.map((l) => ({ name: l.name, curve: l.curve, cc: l.target.cc, channel: l.target.channel })),
+  }))
+}
+
+/** Default mapping when none is named: every main curve on its own CC. */
+export const DEFAULT_MAPPING = 'all-curves'
+
+/**
+ * Resolves a mapping given as a preset name ('filter-arousal'), a path to a JSON file (anything with
+ * a '/' or ending in .json) or an object; undefined means the default preset.
+ */
+export async function loadMapping(mapping: string | Mapping | undefined): Promise<ResolvedMapping> {
+  if (mapping === undefined) return loadMapping(DEFAULT_MAPPING)
+  if (typeof mapping !== 'string') return resolveMapping(mapping)
+  if (mapping.endsWith('.json') || mapping.includes('/') || mapping.includes('\\')) return parseFile(mapping)
+  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(mapping)) throw new MappingError(`mapping name ${JSON.stringify(mapping)} is neither a preset name nor a .json file`)
+  const path = join(presetsDir('mappings'), `${mapping}.json`)
+  try {
+    return await parseFile(path)
+  } catch (err) {
+    if (err instanceof MappingError && (err.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+      const names = (await listMappings()).map((m) => m.name)
+      throw new MappingError(`unknown mapping ${JSON.stringify(mapping)}; presets are ${names.join(', ')} (or give a path to a .json mapping file)`)
+    }
+    throw err
+  }
+}
