@@ -7,10 +7,14 @@ const PLAIN = /^\d+(?:\.\d+)?$/
 /**
  * Parses `[h:]m:ss[.fff]` (the fraction may follow '.', ',' or ':') or bare seconds; null when
  * the string is not a clock time. Two-digit fractions are hundredths, three are milliseconds.
+ * With `colonFraction` (LRC), `mm:ss:xx` means hundredths, not hours.
  */
-export function parseClock(raw: string): Seconds | null {
+export function parseClock(raw: string, opts: { colonFraction?: boolean } = {}): Seconds | null {
   const s = raw.trim()
   if (PLAIN.test(s)) return Number(s)
+  // LRC writes hundredths after a third colon: mm:ss:xx.
+  const lrc = opts.colonFraction ? /^(\d+):(\d{1,2}):(\d{2})$/.exec(s) : null
+  if (lrc) return Number(lrc[1]) * 60 + Number(lrc[2]) + Number(lrc[3]) / 100
   const m = CLOCK.exec(s)
   if (!m) return null
   const [, h, mm, ss, frac] = m

@@ -37,7 +37,7 @@ export function parseLrc(text: string, file = '<input>'): RawLine[] {
     const times: Seconds[] = []
     let rest = row
     for (let m = TIME_TAG.exec(rest); m; m = TIME_TAG.exec(rest)) {
-      const t = parseClock(m[1]!)
+      const t = parseClock(m[1]!, { colonFraction: true })
       if (t === null) throw new FileFormatError(file, { line: lineNo }, `expected a time tag like [01:23.45], got [${m[1]}]`)
       times.push(t)
       rest = rest.slice(m[0].length)
@@ -67,7 +67,7 @@ function parseWordTags(rest: string, file: string, lineNo: number): { text: stri
   const tags = [...rest.matchAll(WORD_TAG)]
   for (let k = 0; k < tags.length; k++) {
     const tag = tags[k]!
-    const t = parseClock(tag[1]!)
+    const t = parseClock(tag[1]!, { colonFraction: true })
     if (t === null) throw new FileFormatError(file, { line: lineNo }, `expected a word time tag like <01:23.45>, got <${tag[1]}>`)
     const from = tag.index! + tag[0].length
     const to = tags[k + 1]?.index ?? rest.length

@@ -46,7 +46,8 @@ function cues(rows: string[], from: number, file: string): Cue[] {
       continue
     }
     if (t < 0) {
-      throw new FileFormatError(file, { line: blockStart + 1 }, `expected a timing line like "00:01:02,500 --> 00:01:05,000" in this cue, got ${JSON.stringify(block[0]!.slice(0, 40))}`)
+      const k = /^\d+$/.test(block[0]!.trim()) && block.length > 1 ? 1 : 0 // skip the cue number
+      throw new FileFormatError(file, { line: blockStart + 1 + k }, `expected a timing line like "00:01:02,500 --> 00:01:05,000", got ${JSON.stringify(block[k]!.slice(0, 40))}`)
     }
     if (t > 1) {
       throw new FileFormatError(file, { line: blockStart + 2 }, `expected the timing line right after the cue number, got ${JSON.stringify(block[1]!.slice(0, 40))}`)
