@@ -1,7 +1,7 @@
 // Builds the bridge (Node, ESM) and the panel (browser) into dist/.
 // `node esbuild.config.mjs` builds once; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild'
-import { existsSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 
 const watch = process.argv.includes('--watch')
 
@@ -36,6 +36,12 @@ const panelBuild = {
   sourcemap: true,
   minify: !watch,
   logLevel: 'warning',
+}
+
+// The panel's page is static: copy it next to the bundle (the bridge serves dist/panel at /).
+if (existsSync('panel/index.html')) {
+  mkdirSync('dist/panel', { recursive: true })
+  copyFileSync('panel/index.html', 'dist/panel/index.html')
 }
 
 const builds = [nodeBuild, panelBuild].filter((b) => Object.keys(b.entryPoints).length > 0)

@@ -1,0 +1,52 @@
+import { css } from 'lit'
+
+export const lyricLaneStyles = css`
+  :host {
+    display: block;
+    position: relative;
+    height: 46px;
+    overflow: hidden;
+    font-size: 0.82rem;
+  }
+  .line {
+    position: absolute;
+    height: 20px;
+    line-height: 20px;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    box-sizing: border-box;
+    padding: 0 3px;
+    border-left: 2px solid var(--el-border);
+    color: var(--el-muted);
+  }
+  .line.row1 {
+    top: 23px;
+  }
+  .line.row0 {
+    top: 2px;
+  }
+  .line.now {
+    color: var(--el-text);
+    border-left-color: var(--el-text);
+    background: var(--el-surface-2);
+  }
+  mark {
+    background: transparent;
+    color: inherit;
+    font-weight: 700;
+    text-decoration: underline 2px;
+    text-underline-offset: 2px;
+  }
+  mark.positive {
+    text-decoration-color: var(--el-positive);
+  }
+  mark.negative {
+    text-decoration-color: var(--el-negative);
+    text-decoration-style: dotted;
+  }
+  mark.neutral {
+    text-decoration-color: var(--el-neutral);
+    text-decoration-style: dashed;
+  }
+`

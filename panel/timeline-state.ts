@@ -1,0 +1,188 @@
+/**
+ * The panel's copy of the analysed timeline, kept up to date from /ws feed messages.
+ * Plain data and pure updates (no DOM), so the controller and the tests share it.
+ */
+import type { Conflict, Frame, LyricLine, Section, Seconds, Summary } from '../bridge/analysis/types.js'
+import type { BridgeErrorInfo, BridgeStatus, FeedMessage, TransportState } from '../bridge/server/protocol.js'
+
+/** Transport as last reported, with the local clock reading when it arrived (ms, performance.now()). */
+export type TransportSample = TransportState & { receivedAt: number }
+
+/** Frames closer than this are the same window (a re-analysis replaces the old reading). */
+const SAME_FRAME: Seconds = 1e-3
+/** How many feed errors the panel remembers. */
+const MAX_ERRORS = 20
+
+const FEED_TYPES = new Set(['snapshot', 'frames', 'invalidate', 'sections', 'conflicts', 'lyrics', 'transport', 'status', 'error'])
+
+/** Parses one feed message; throws a TypeError naming what was expected and what arrived. */
+export function parseFeedMessage(raw: string): FeedMessage {
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch (cause) {
+    throw new TypeError(`feed message must be JSON, got ${JSON.stringify(raw.slice(0, 40))}`, { cause })
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`feed message must be an object, got ${Array.isArray(value) ? 'array' : typeof value}`)
+  }
+  const type = (value as { type?: unknown }).type
+  if (typeof type !== 'string' || !FEED_TYPES.has(type)) {
+    throw new TypeError(`feed message type must be one of ${[...FEED_TYPES].join(', ')}, got ${JSON.stringify(type)}`)
+  }
+  return value as FeedMessage
+}
+
+const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x)
+const isFrame = (f: unknown): f is Frame =>
+  typeof f === 'object' && f !== null && finite((f as Frame).t) && finite((f as Frame).valence) && finite((f as Frame).arousal)
+const isSpan = (s: unknown): s is { start: number; end: number } =>
+  typeof s === 'object' && s !== null && finite((s as Section).start) && finite((s as Section).end)
+const isLine = (l: unknown): l is LyricLine => isSpan(l) && typeof (l as LyricLine).text === 'string'
+const arrayOf = <T>(xs: unknown, ok: (x: unknown) => x is T): T[] => (Array.isArray(xs) ? xs.filter(ok) : [])
+
+/** Index of the first frame with t >= `t` (frames sorted by t). */
+export function lowerBound(frames: readonly { t: number }[], t: Seconds): number {
+  let lo = 0
+  let hi = frames.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (frames[mid]!.t < t) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** The timeline the panel draws; `revision` grows on every change so views know when to redraw. */
+export class TimelineState {
+  /** Frames sorted by window centre. */
+  frames: Frame[] = []
+  sections: Section[] = []
+  summary: Summary | null = null
+  conflicts: Conflict[] = []
+  lyrics: LyricLine[] = []
+  transport: TransportSample = { playing: false, time: 0, tempo: null, receivedAt: 0 }
+  status: BridgeStatus | null = null
+  /** Analysis window and hop from the last snapshot, seconds. */
+  window: Seconds = 6
+  hop: Seconds = 0.5
+  /** Audio duration from the last snapshot. */
+  duration: Seconds = 0
+  source = ''
+  errors: BridgeErrorInfo[] = []
+  /** Messages that arrived but did not fit the protocol (ignored, counted). */
+  rejected = 0
+  /** Grows on every change to frames (the curve's redraw trigger). */
+  framesRevision = 0
+  /** Grows on every change of any kind. */
+  revision = 0
+  /** Snapshots received: more than one means the panel reconnected and redrew. */
+  snapshots = 0
+  /** Whether a transport message came since the last snapshot (fresher than a status's copy). */
+  private transportSeen = false
+
+  /** Applies one feed message; `now` is the local clock (ms) used to extrapolate the play head. */
+  apply(msg: FeedMessage, now: number): void {
+    switch (msg.type) {
+      case 'snapshot': {
+        const a = msg.analysis ?? ({} as Partial<FeedMessage & { type: 'snapshot' }>['analysis'])
+        this.frames = arrayOf(a?.frames, isFrame).sort((x, y) => x.t - y.t)
+        this.sections = arrayOf(a?.sections, isSpan) as Section[]
+        this.conflicts = arrayOf(a?.conflicts, isSpan) as Conflict[]
+        this.lyrics = arrayOf(a?.lyrics, isLine)
+        this.summary = a?.summary ?? null
+        if (finite(a?.window)) this.window = a.window
+        if (finite(a?.hop)) this.hop = a.hop
+        this.duration = finite(a?.duration) ? a.duration : 0
+        this.source = typeof a?.source === 'string' ? a.source : ''
+        if (msg.status) {
+          this.status = msg.status
+          if (msg.status.transport && finite(msg.status.transport.time)) this.transport = { ...msg.status.transport, receivedAt: now }
+          this.transportSeen = true
+        }
+        this.snapshots++
+        this.framesRevision++
+        break
+      }
+      case 'frames':
+        this.mergeFrames(arrayOf(msg.frames, isFrame))
+        break
+      case 'invalidate':
+        if (finite(msg.start) && finite(msg.end)) this.invalidate(msg.start, msg.end)
+        break
+      case 'sections':
+        this.sections = arrayOf(msg.sections, isSpan) as Section[]
+        this.summary = msg.summary ?? null
+        break
+      case 'conflicts':
+        this.conflicts = arrayOf(msg.conflicts, isSpan) as Conflict[]
+        break
+      case 'lyrics':
+        this.lyrics = arrayOf(msg.lines, isLine)
+        break
+      case 'transport':
+        if (msg.state && finite(msg.state.time)) {
+          this.transport = { ...msg.state, receivedAt: now }
+          this.transportSeen = true
+        }
+        break
+      case 'status':
+        if (msg.status) this.setStatus(msg.status, now)
+        break
+      case 'error':
+        if (msg.error) this.errors = [...this.errors, msg.error].slice(-MAX_ERRORS)
+        break
+    }
+    this.revision++
+  }
+
+  /** Song time under the play head at local time `now` (ms), moving on while the transport plays. */
+  playhead(now: number): Seconds {
+    const { playing, time, receivedAt } = this.transport
+    return playing ? time + Math.max(0, now - receivedAt) / 1000 : time
+  }
+
+  /** End of everything known: audio, frames, sections, lyrics. */
+  extent(): Seconds {
+    const last = this.frames[this.frames.length - 1]
+    let end = Math.max(this.duration, last ? last.end : 0)
+    for (const s of this.sections) end = Math.max(end, s.end)
+    for (const l of this.lyrics) end = Math.max(end, l.end)
+    return end
+  }
+
+  /** Inserts frames in time order; a frame at an existing window centre replaces the old one. */
+  mergeFrames(incoming: Frame[]): void {
+    if (incoming.length === 0) return
+    const frames = this.frames
+    for (const f of incoming) {
+      const last = frames[frames.length - 1]
+      if (!last || f.t > last.t + SAME_FRAME) {
+        frames.push(f)
+        continue
+      }
+      const i = lowerBound(frames, f.t - SAME_FRAME)
+      if (i < frames.length && Math.abs(frames[i]!.t - f.t) <= SAME_FRAME) frames[i] = f
+      else frames.splice(i, 0, f)
+    }
+    this.framesRevision++
+  }
+
+  /** Drops frames whose centre lies in [start, end). */
+  invalidate(start: Seconds, end: Seconds): void {
+    const i = lowerBound(this.frames, start)
+    const j = lowerBound(this.frames, end)
+    if (j > i) {
+      this.frames.splice(i, j - i)
+      this.framesRevision++
+    }
+  }
+
+  private setStatus(status: BridgeStatus, now: number): void {
+    this.status = status
+    // The status repeats the transport; take it only until a transport message came (those are fresher).
+    if (status.transport && finite(status.transport.time) && !this.transportSeen) {
+      this.transport = { ...status.transport, receivedAt: now }
+    }
+  }
+}
