@@ -1,0 +1,136 @@
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { unzipSync, strFromU8 } from 'fflate'
+import { Window } from 'happy-dom'
+import { afterAll, describe, expect, test } from 'vitest'
+import { exportAnalysis, type Mapping } from '../../../bridge/export/index.js'
+import { makeAnalysis } from './analysis-fixture.js'
+
+/** Bitwig's published schemas, copied next to this test (see dawproject-xsd/README.md). */
+const XSD_DIR = resolve(__dirname, 'dawproject-xsd')
+const hasXmllint = spawnSync('xmllint', ['--version']).status === 0
+const work = mkdtempSync(join(tmpdir(), 'emolane-dawproject-'))
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+/** Validates an XML document against an XSD with xmllint; returns xmllint's complaint, or '' when valid. */
+function xmllintErrors(xml: string, xsd: string, name: string): string {
+  const file = join(work, name)
+  writeFileSync(file, xml)
+  const r = spawnSync('xmllint', ['--noout', '--schema', join(XSD_DIR, xsd), file], { encoding: 'utf8' })
+  return r.status === 0 ? '' : r.stderr
+}
+
+/** Reads automation lanes back from project.xml with a DOM parser (not the writer's code). */
+function readLanes(xml: string): { unit: string; tempo: number; lanes: { name: string; channel: number; controller: number; points: { time: number; value: number }[] }[] } {
+  const doc = new new Window().DOMParser().parseFromString(xml, 'application/xml')
+  const tempo = Number(doc.getElementsByTagName('Tempo')[0]!.getAttribute('value'))
+  const arrangementLanes = doc.getElementsByTagName('Arrangement')[0]!.getElementsByTagName('Lanes')[0]!
+  const unit = arrangementLanes.getAttribute('timeUnit')!
+  const lanes = [...doc.getElementsByTagName('Points')].map((p) => {
+    const target = p.getElementsByTagName('Target')[0]!
+    expect(target.getAttribute('expression')).toBe('channelController')
+    return {
+      name: p.getAttribute('name')!,
+      channel: Number(target.getAttribute('channel')),
+      controller: Number(target.getAttribute('controller')),
+      points: [...p.getElementsByTagName('RealPoint')].map((rp) => {
+        expect(rp.getAttribute('interpolation')).toBe('linear')
+        return { time: Number(rp.getAttribute('time')), value: Number(rp.getAttribute('value')) }
+      }),
+    }
+  })
+  return { unit, tempo, lanes }
+}
+
+/** Linear interpolation of read-back points at time t (held before the first and after the last). */
+function rampAt(points: { time: number; value: number }[], t: number): number {
+  if (t <= points[0]!.time) return points[0]!.value
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1]!
+    const b = points[i]!
+    if (t <= b.time) return a.value + ((b.value - a.value) * (t - a.time)) / (b.time - a.time)
+  }
+  return points[points.length - 1]!.value
+}
+
+const mapping = {
+  name: 'dp-test',
+  tolerance: 0.01,
+  lanes: [
+    { name: 'Valence & <joy>', curve: 'fused.valence', target: { cc: 20, channel: 2 } },
+    { name: 'Conflict', curve: 'conflict', target: { cc: 21, channel: 2 }, tolerance: 0.005 },
+  ],
+} as Mapping
+
+async function exportDawproject(timeUnit: 'seconds' | 'beats', tempo: number | null) {
+  const a = makeAnalysis({ duration: 90, tempo })
+  const r = await exportAnalysis(a, { to: 'dawproject', mapping, timeUnit })
+  expect(r.filename).toBe('Test Song-dp-test.dawproject')
+  const files = unzipSync(r.bytes)
+  expect(Object.keys(files).sort()).toEqual(['metadata.xml', 'project.xml'])
+  return { a, project: strFromU8(files['project.xml']!), metadata: strFromU8(files['metadata.xml']!), zip: r.bytes }
+}
+
+describe('DAWproject export', () => {
+  test.skipIf(!hasXmllint)('project.xml and metadata.xml are valid against the published XSDs', async () => {
+    const { project, metadata } = await exportDawproject('seconds', 96)
+    expect(xmllintErrors(project, 'Project.xsd', 'project.xml')).toBe('')
+    expect(xmllintErrors(metadata, 'MetaData.xsd', 'metadata.xml')).toBe('')
+    const beats = await exportDawproject('beats', null)
+    expect(xmllintErrors(beats.project, 'Project.xsd', 'project-beats.xml')).toBe('')
+  })
+
+  test.skipIf(!hasXmllint)('the XSD check can fail: a Points lane without a Target is rejected', async () => {
+    const { project } = await exportDawproject('seconds', 96)
+    const broken = project.replace(/<Target [^>]*\/>/, '')
+    expect(xmllintErrors(broken, 'Project.xsd', 'broken.xml')).toMatch(/Target/)
+  })
+
+  test('automation points in seconds read back on their MIDI CC targets within tolerance at every frame', async () => {
+    const { a, project } = await exportDawproject('seconds', 96)
+    const { unit, lanes } = readLanes(project)
+    expect(unit).toBe('seconds')
+    expect(lanes.map((l) => [l.name, l.channel, l.controller])).toEqual([
+      ['Valence & <joy>', 1, 20],
+      ['Conflict', 1, 21],
+    ])
+    expect(lanes[0]!.points.length).toBeLessThan(a.frames.length / 2)
+    for (const f of a.frames) {
+      expect(Math.abs(rampAt(lanes[0]!.points, f.t) - (f.valence + 1) / 2)).toBeLessThanOrEqual(0.01)
+      expect(Math.abs(rampAt(lanes[1]!.points, f.t) - (f.t >= 60 ? 0.8 : 0))).toBeLessThanOrEqual(0.005)
+    }
+  })
+
+  test('points in beats follow the tempo (120 bpm where the analysis knows none)', async () => {
+    const { a, project } = await exportDawproject('beats', null)
+    const { unit, tempo, lanes } = readLanes(project)
+    expect(unit).toBe('beats')
+    expect(tempo).toBe(120)
+    const inSeconds = lanes[0]!.points.map((p) => ({ time: (p.time * 60) / tempo, value: p.value }))
+    for (const f of a.frames) expect(Math.abs(rampAt(inSeconds, f.t) - (f.valence + 1) / 2)).toBeLessThanOrEqual(0.01)
+  })
+
+  test('the zip opens with the system unzip tool when it is installed', async () => {
+    const hasUnzip = spawnSync('unzip', ['-v']).status === 0
+    if (!hasUnzip) return
+    const { zip } = await exportDawproject('seconds', 96)
+    const file = join(work, 'song.dawproject')
+    writeFileSync(file, zip)
+    expect(execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).trim().split('\n').sort()).toEqual(['metadata.xml', 'project.xml'])
+  })
+
+  test('section markers and the title land in the project and metadata', async () => {
+    const { project, metadata } = await exportDawproject('seconds', 96)
+    const doc = new new Window().DOMParser().parseFromString(project, 'application/xml')
+    expect([...doc.getElementsByTagName('Marker')].map((m) => [m.getAttribute('name'), Number(m.getAttribute('time'))])).toEqual([
+      ['Verse', 0],
+      ['Chorus', 30],
+      ['Bridge', 60],
+    ])
+    expect(metadata).toContain('<Title>Test Song (emolane dp-test)</Title>')
+  })
+})
+
+if (!hasXmllint) console.warn('xmllint not found: DAWproject XSD validation skipped (install libxml2-utils)')
