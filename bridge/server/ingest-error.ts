@@ -22,6 +22,7 @@ export type IngestErrorCode =
   | 'audio-out-of-order'
   | 'lyrics-bad-time'
   | 'lyrics-too-long'
+  | 'lyrics-bad-text'
   | 'lyrics-too-many'
   | 'section-bad'
   | 'section-too-many'

@@ -1,0 +1,53 @@
+/** Token checks for HTTP, WebSocket and OSC clients, and the same-origin rule for browsers. */
+import { timingSafeEqual, createHash } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+
+/** Compares in constant time (hashes first, so lengths leak nothing either). */
+export function tokenMatches(given: string | null | undefined, expected: string): boolean {
+  if (typeof given !== 'string') return false
+  const a = createHash('sha256').update(given).digest()
+  const b = createHash('sha256').update(expected).digest()
+  return timingSafeEqual(a, b)
+}
+
+/** The token a request carries: `?token=` or `Authorization: Bearer <token>`. */
+export function requestToken(req: IncomingMessage): string | null {
+  const auth = req.headers.authorization
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim()
+  try {
+    return new URL(req.url ?? '/', 'http://x').searchParams.get('token')
+  } catch {
+    return null
+  }
+}
+
+/** True when the request may proceed: no token configured, or the right one presented. */
+export function authorized(req: IncomingMessage, token: string | null): boolean {
+  return token === null || tokenMatches(requestToken(req), token)
+}
+
+const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1'])
+
+/** Host name of a Host header or an origin URL, lower-case, without port. */
+function hostName(value: string): string | null {
+  try {
+    return new URL(value.includes('://') ? value : `http://${value}`).hostname.toLowerCase()
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Guards a loopback bridge against web pages the user happens to visit: a Host header that is not
+ * a local name (DNS rebinding) or a browser Origin from another site (cross-site WebSocket) is
+ * refused. Clients that send no Origin (DAWs, scripts) pass. Off loopback the token does this job.
+ */
+export function sameOriginOk(req: IncomingMessage, loopback: boolean): boolean {
+  if (!loopback) return true
+  const host = req.headers.host ? hostName(req.headers.host) : null
+  if (host === null || !LOCAL_NAMES.has(host)) return false
+  const origin = req.headers.origin
+  if (origin === undefined || origin === 'null') return origin === undefined
+  const o = hostName(origin)
+  return o !== null && LOCAL_NAMES.has(o)
+}

@@ -1,0 +1,160 @@
+/**
+ * HTTP on one port: the panel at /, GET /health, GET /api/analysis, GET /api/export, and the
+ * WebSocket upgrades /ws (feed) and /ws-in (ingest). With a token, /api/*, /ws and /ws-in need it
+ * (`?token=` or `Authorization: Bearer`); on loopback, requests from other sites are refused.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { Analysis } from '../analysis/types.js'
+import { WebSocketServer } from 'ws'
+import { authorized, sameOriginOk } from './auth.js'
+import type { BridgeStatus } from './protocol.js'
+import { serveStatic } from './static-files.js'
+
+/** What the HTTP layer needs from the bridge. */
+export type HttpDeps = {
+  token: string | null
+  loopback: boolean
+  panelDir: string
+  status: () => BridgeStatus
+  analysis: () => Analysis
+  /** Extra facts for /health (uptime, errors, memory). */
+  health: () => Record<string, unknown>
+  upgradeFeed: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+  upgradeIngest: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+  /** Reports a refused request. */
+  problem: (code: string, message: string) => void
+}
+
+const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' }
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...SECURITY_HEADERS, ...extra })
+  res.end(text)
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { error: { code, message } })
+}
+
+/** Exports the current analysis through E's exporter (bridge/export), loaded on first use. */
+async function handleExport(url: URL, res: ServerResponse, analysis: Analysis): Promise<void> {
+  let mod: typeof import('../export/index.js')
+  try {
+    mod = await import('../export/index.js')
+  } catch (err) {
+    sendError(res, 501, 'export-unavailable', `export is not available in this build: ${err instanceof Error ? err.message : String(err)}`)
+    return
+  }
+  const to = url.searchParams.get('to')
+  if (!to) {
+    sendError(res, 400, 'export-bad-request', `missing ?to=; expected one of ${mod.EXPORT_FORMATS.join(', ')}`)
+    return
+  }
+  const q = url.searchParams
+  try {
+    const out = await mod.exportAnalysis(analysis, {
+      to: to as (typeof mod.EXPORT_FORMATS)[number],
+      mapping: q.get('mapping') ?? undefined,
+      timeUnit: (q.get('timeUnit') ?? undefined) as 'seconds' | 'beats' | undefined,
+      rppKind: (q.get('rppKind') ?? undefined) as 'template' | 'project' | undefined,
+      fourteenBit: q.get('fourteenBit') === '1' || q.get('fourteenBit') === 'true',
+    })
+    res.writeHead(200, {
+      'content-type': out.mime,
+      'content-length': out.bytes.length,
+      'content-disposition': `attachment; filename="${out.filename.replace(/["\\\r\n]/g, '_')}"`,
+      'cache-control': 'no-store',
+      ...SECURITY_HEADERS,
+    })
+    res.end(Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength))
+  } catch (err) {
+    sendError(res, 400, 'export-failed', err instanceof Error ? err.message : String(err))
+  }
+}
+
+/** Creates the HTTP server (not yet listening). */
+export function createHttpServer(deps: HttpDeps): Server {
+  const refuser = new WebSocketServer({ noServer: true, maxPayload: 1024 })
+  const server = createServer(async function httpOnRequest(req, res) {
+    try {
+      await handle(req, res)
+    } catch (err) {
+      if (!res.headersSent) sendError(res, 500, 'internal', err instanceof Error ? err.message : String(err))
+      else res.destroy()
+    }
+  })
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://bridge')
+    } catch {
+      sendError(res, 400, 'bad-url', 'malformed request URL')
+      return
+    }
+    if (!sameOriginOk(req, deps.loopback)) {
+      deps.problem('unauthorized', `refused ${req.method} ${url.pathname}: Host ${JSON.stringify(req.headers.host ?? '')} / Origin ${JSON.stringify(req.headers.origin ?? '')} is not this machine`)
+      sendError(res, 403, 'forbidden-origin', 'requests must come from this machine (Host and Origin must be localhost or 127.0.0.1)')
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendError(res, 405, 'method-not-allowed', `expected GET or HEAD, got ${req.method}`)
+      return
+    }
+    const ok = authorized(req, deps.token)
+    const path = url.pathname
+    if (path === '/health') {
+      // the bare liveness answer is public; details need the token
+      sendJson(res, 200, ok ? { ok: true, status: deps.status(), ...deps.health() } : { ok: true, auth: 'token required for details' })
+      return
+    }
+    if (path.startsWith('/api/')) {
+      if (!ok) {
+        deps.problem('unauthorized', `refused ${path}: missing or wrong token`)
+        sendError(res, 401, 'unauthorized', 'this bridge needs a token: add ?token=... or an Authorization: Bearer header')
+        return
+      }
+      if (path === '/api/analysis') return sendJson(res, 200, deps.analysis())
+      if (path === '/api/status') return sendJson(res, 200, deps.status())
+      if (path === '/api/export') return handleExport(url, res, deps.analysis())
+      sendError(res, 404, 'not-found', `no API ${path}; expected /api/analysis, /api/status or /api/export`)
+      return
+    }
+    if (await serveStatic(req, res, path, deps.panelDir)) return
+    sendError(res, 404, 'not-found', `nothing at ${path}`)
+  }
+
+  server.on('upgrade', function httpOnUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    socket.on('error', () => socket.destroy())
+    let path = '/'
+    try {
+      path = new URL(req.url ?? '/', 'http://bridge').pathname
+    } catch {
+      // falls through to 404
+    }
+    const refuse = (status: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`)
+    }
+    if (path !== '/ws' && path !== '/ws-in') return refuse(404, `no WebSocket at ${path}; expected /ws or /ws-in`)
+    if (!sameOriginOk(req, deps.loopback)) {
+      deps.problem('unauthorized', `refused a WebSocket on ${path}: Origin ${JSON.stringify(req.headers.origin ?? '')} is not this machine`)
+      return refuse(403, 'Forbidden: Origin must be this machine')
+    }
+    if (!authorized(req, deps.token)) {
+      deps.problem('unauthorized', `refused a WebSocket on ${path}: missing or wrong token`)
+      // complete the handshake so a browser sees why: close code 4401 (the panel shows it)
+      refuser.handleUpgrade(req, socket, head, (ws) => ws.close(4401, 'token missing or wrong'))
+      return
+    }
+    if (path === '/ws') deps.upgradeFeed(req, socket, head)
+    else deps.upgradeIngest(req, socket, head)
+  })
+  server.on('close', () => refuser.close())
+  server.on('clientError', (err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    else socket.destroy()
+  })
+  return server
+}

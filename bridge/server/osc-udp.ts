@@ -1,0 +1,108 @@
+/**
+ * OSC over UDP. One datagram is one OSC packet (a message or a bundle). When the bridge has a
+ * token, a sender first sends `/emolane/auth <token>`; its address:port is then trusted until it
+ * has been silent for `authIdleMs`.
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram'
+import { tokenMatches } from './auth.js'
+import { IngestError } from './ingest-error.js'
+import { decodeOsc, OscDecodeError } from './osc-codec.js'
+import { AUTH_ADDRESS, routeOsc, type IngestSink } from './osc-router.js'
+import type { RateLimiter } from './rate-limit.js'
+import type { Reject } from './ws-ingest.js'
+
+/** Options of the UDP listener. */
+export type OscUdpOptions = {
+  host: string
+  port: number
+  token: string | null
+  /** A trusted sender silent this long must authenticate again, default 10 min */
+  authIdleMs?: number
+}
+
+/** Listens for OSC datagrams and feeds them to the bridge input. */
+export class OscUdpServer {
+  private socket: Socket | null = null
+  private readonly trusted = new Map<string, number>()
+  private readonly authIdleMs: number
+
+  constructor(
+    private readonly o: OscUdpOptions,
+    private readonly sink: IngestSink,
+    private readonly limiter: RateLimiter,
+    private readonly reject: Reject,
+  ) {
+    this.authIdleMs = o.authIdleMs ?? 600_000
+  }
+
+  /** Binds; resolves with the port (useful with port 0). */
+  async listen(): Promise<number> {
+    const socket = createSocket({ type: this.o.host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 4 << 20 })
+    this.socket = socket
+    socket.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo))
+    await new Promise<void>((resolve, reject) => {
+      const fail = (err: Error): void => reject(new Error(`cannot listen for OSC on udp://${this.o.host}:${this.o.port}: ${err.message}`, { cause: err }))
+      socket.once('error', fail)
+      socket.bind(this.o.port, this.o.host, () => {
+        socket.off('error', fail)
+        resolve()
+      })
+    })
+    socket.on('error', (err) => this.reject('osc-malformed', `UDP socket error: ${err.message}`, 'osc-udp'))
+    return socket.address().port
+  }
+
+  /** The bound port (after listen). */
+  get port(): number {
+    return this.socket?.address().port ?? this.o.port
+  }
+
+  async close(): Promise<void> {
+    const s = this.socket
+    this.socket = null
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()))
+  }
+
+  private onDatagram(data: Buffer, rinfo: RemoteInfo): void {
+    const source = `osc-udp ${rinfo.address}:${rinfo.port}`
+    if (!this.limiter.allow(source, data.length)) {
+      this.reject('rate-limited', `dropped a ${data.length}-byte datagram: over the rate limit (options maxMessagesPerSecond, maxBytesPerSecond)`, source)
+      return
+    }
+    let messages
+    try {
+      messages = decodeOsc(data)
+    } catch (err) {
+      if (err instanceof OscDecodeError) this.reject(err.code, `${err.message} (${data.length}-byte datagram)`, source)
+      else this.reject('osc-malformed', `could not decode a ${data.length}-byte datagram: ${String(err)}`, source)
+      return
+    }
+    const now = performance.now()
+    for (const msg of messages) {
+      if (this.o.token !== null) {
+        if (msg.address === AUTH_ADDRESS) {
+          const arg = msg.args[0]
+          if (msg.args.length === 1 && arg?.type === 's' && tokenMatches(arg.value, this.o.token)) this.trusted.set(source, now)
+          else this.reject('unauthorized', `${AUTH_ADDRESS} with a wrong or missing token`, source)
+          continue
+        }
+        const since = this.trusted.get(source)
+        if (since === undefined || now - since > this.authIdleMs) {
+          this.trusted.delete(source)
+          this.reject('unauthorized', `${msg.address} ignored: send ${AUTH_ADDRESS} <token> first (this bridge needs a token)`, source)
+          continue
+        }
+        this.trusted.set(source, now)
+        if (this.trusted.size > 4096) this.trusted.delete(this.trusted.keys().next().value!)
+      } else if (msg.address === AUTH_ADDRESS) {
+        continue // no token needed; a client that sends one anyway is welcome
+      }
+      try {
+        routeOsc(msg, this.sink)
+      } catch (err) {
+        if (err instanceof IngestError) this.reject(err.code, `${msg.address}: ${err.message}`, source)
+        else this.reject('osc-malformed', `${msg.address}: ${err instanceof Error ? err.message : String(err)}`, source)
+      }
+    }
+  }
+}

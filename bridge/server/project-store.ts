@@ -1,0 +1,195 @@
+/**
+ * A project's analysed timeline on disk: frames, lyrics, DAW sections and tempo in a journal
+ * (fsync'd after each change, compacted now and then), and the 16 kHz mono audio in a sparse
+ * float32 file so that a restarted bridge can re-analyse. Layout of `<dataDir>/<project>/`:
+ * snapshot.json, journal-<n>.jsonl, audio.f32 (sample k at byte 4k), lock (pid of the owner).
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { Frame, LyricLine, Seconds, SectionSpan } from '../analysis/types.js'
+import type { Range } from '../stream/interval-set.js'
+import { Journal } from './journal.js'
+
+/** What a project keeps. */
+export type ProjectState = {
+  schema: 'emolane.project/1'
+  /** Analysis hop the frames were made with; frames from another hop are dropped on load. */
+  hop: Seconds
+  /** Model name@version the frames came from. */
+  model: string
+  frames: Frame[]
+  lyrics: LyricLine[]
+  sections: SectionSpan[]
+  tempo: number | null
+  /** Sample ranges of audio.f32 holding audio (16 kHz). */
+  audio: Range[]
+}
+
+/** One journal record. */
+export type ProjectRecord =
+  | { k: 'frames'; frames: Frame[] }
+  | { k: 'invalidate'; start: Seconds; end: Seconds }
+  | { k: 'lyric'; line: LyricLine }
+  | { k: 'lyrics-clear' }
+  | { k: 'section'; span: SectionSpan }
+  | { k: 'sections-clear' }
+  | { k: 'tempo'; bpm: number }
+  | { k: 'audio'; start: number; end: number }
+  | { k: 'reset' }
+
+/** The data directory: the option, else $EMOLANE_DATA_DIR, else ~/.emolane/projects. */
+export function resolveDataDir(option?: string): string {
+  if (option) return resolve(option)
+  if (process.env.EMOLANE_DATA_DIR) return resolve(process.env.EMOLANE_DATA_DIR)
+  return join(homedir(), '.emolane', 'projects')
+}
+
+/** Another live process holds the project. */
+export class ProjectLockedError extends Error {
+  override name = 'ProjectLockedError'
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Applies records to a state (the journal replay). */
+export function applyRecords(state: ProjectState, records: ProjectRecord[], sameLine: (a: { start: number }, b: { start: number }) => boolean): void {
+  const key = (t: Seconds): number => Math.round(t * 1e6)
+  let frames = new Map(state.frames.map((f) => [key(f.t), f]))
+  for (const r of records) {
+    switch (r.k) {
+      case 'frames':
+        for (const f of r.frames) frames.set(key(f.t), f)
+        break
+      case 'invalidate':
+        for (const [k, f] of frames) if (f.t >= r.start && f.t < r.end) frames.delete(k)
+        break
+      case 'lyric':
+        state.lyrics = state.lyrics.filter((l) => !sameLine(l, r.line)).concat(r.line)
+        break
+      case 'lyrics-clear':
+        state.lyrics = []
+        break
+      case 'section':
+        state.sections = state.sections.filter((s) => !sameLine(s, r.span)).concat(r.span)
+        break
+      case 'sections-clear':
+        state.sections = []
+        break
+      case 'tempo':
+        state.tempo = r.bpm
+        break
+      case 'audio':
+        state.audio.push([r.start, r.end])
+        break
+      case 'reset':
+        frames = new Map()
+        Object.assign(state, { lyrics: [], sections: [], tempo: null, audio: [] })
+        break
+    }
+  }
+  state.frames = [...frames.values()].sort((a, b) => a.t - b.t)
+  state.lyrics.sort((a, b) => a.start - b.start)
+  state.sections.sort((a, b) => a.start - b.start)
+}
+
+/** Options for a project store. */
+export type ProjectStoreOptions = {
+  /** Keep the 16 kHz audio on disk for re-analysis, default true */
+  persistAudio?: boolean
+  /** Compact when the journal passes this many bytes, default 4 MiB */
+  compactBytes?: number
+}
+
+const defaults = { persistAudio: true, compactBytes: 4 << 20 }
+
+/** Opens, appends to and compacts one project directory. */
+export class ProjectStore {
+  readonly dir: string
+  readonly name: string
+  private readonly o: typeof defaults
+  private readonly journal: Journal<ProjectState, ProjectRecord>
+  private audioFd: number | null = null
+  private readonly lockPath: string
+
+  constructor(dataDir: string, name: string, options: ProjectStoreOptions = {}) {
+    this.name = name
+    this.dir = join(dataDir, name)
+    this.o = { ...defaults, ...options }
+    this.journal = new Journal(this.dir)
+    this.lockPath = join(this.dir, 'lock')
+  }
+
+  /** Takes the lock, reads snapshot + journal and opens the audio file. */
+  open(empty: ProjectState, sameLine: (a: { start: number }, b: { start: number }) => boolean): { state: ProjectState; problems: string[] } {
+    mkdirSync(this.dir, { recursive: true })
+    if (existsSync(this.lockPath)) {
+      const pid = Number(readFileSync(this.lockPath, 'utf8').trim())
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        throw new ProjectLockedError(`project ${this.name} at ${this.dir} is open in another bridge (pid ${pid}); stop it or pick another --project`)
+      }
+    }
+    writeFileSync(this.lockPath, String(process.pid))
+    const loaded = this.journal.load()
+    const state: ProjectState = loaded.snapshot ? { ...empty, ...loaded.snapshot } : { ...empty }
+    applyRecords(state, loaded.records, sameLine)
+    if (this.o.persistAudio) this.audioFd = openSync(join(this.dir, 'audio.f32'), existsSync(join(this.dir, 'audio.f32')) ? 'r+' : 'w+')
+    return { state, problems: loaded.problems }
+  }
+
+  /** Appends and fsyncs records. */
+  append(records: ProjectRecord[]): void {
+    this.journal.append(records)
+  }
+
+  /** True when the journal has grown enough to compact. */
+  get wantsCompaction(): boolean {
+    return this.journal.size.bytes >= this.o.compactBytes
+  }
+
+  compact(state: ProjectState): void {
+    this.journal.compact(state)
+  }
+
+  /** Writes samples at sample index `start` into audio.f32 (not yet durable: see syncAudio). */
+  writeAudio(start: number, samples: Float32Array): void {
+    if (this.audioFd === null) return
+    const bytes = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength)
+    writeSync(this.audioFd, bytes, 0, bytes.length, start * 4)
+  }
+
+  /** fsyncs audio.f32, then journals the ranges written since, so the journal never claims audio the disk lacks. */
+  syncAudio(ranges: Range[]): void {
+    if (this.audioFd === null || ranges.length === 0) return
+    fsyncSync(this.audioFd)
+    this.journal.append(ranges.map(([start, end]) => ({ k: 'audio', start, end })))
+  }
+
+  /** Reads samples [start, end) from audio.f32. */
+  readAudio(start: number, end: number): Float32Array {
+    const out = new Float32Array(end - start)
+    if (this.audioFd === null) return out
+    readSync(this.audioFd, new Uint8Array(out.buffer), 0, out.byteLength, start * 4)
+    return out
+  }
+
+  get persistsAudio(): boolean {
+    return this.audioFd !== null
+  }
+
+  /** Compacts (when given a state), closes files and releases the lock. */
+  close(state?: ProjectState): void {
+    if (state) this.journal.compact(state)
+    this.journal.close()
+    if (this.audioFd !== null) closeSync(this.audioFd)
+    this.audioFd = null
+    rmSync(this.lockPath, { force: true })
+  }
+}

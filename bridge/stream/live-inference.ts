@@ -1,0 +1,165 @@
+/**
+ * The inference loop: takes due windows from the timeline's scheduler (newest first), builds each
+ * window's log-mel and lyric context, runs the model in batches, and hands back frames that are
+ * still current. Ingest never waits for it: audio keeps landing while a batch runs.
+ */
+import { buildFrame } from '../analysis/frames.js'
+import { lyricContext } from '../analysis/lyric-context.js'
+import type { Frame, SectionSpan } from '../analysis/types.js'
+import type { EmotionModel } from '../engine/emotion-model.js'
+import { TypedEmitter } from '../server/typed-emitter.js'
+import type { LiveTimeline } from './live-timeline.js'
+import type { WindowJob } from './window-scheduler.js'
+
+/** The parts of the model the loop uses. */
+export type WindowModel = Pick<EmotionModel, 'run' | 'logMel' | 'manifest' | 'windowFrames'>
+
+/** Events of the loop. */
+export type LiveInferenceEvents = {
+  frames: [frames: Frame[]]
+  /** The model failed on a batch; the windows stay due and are retried after a pause. */
+  failure: [err: Error]
+  /** Pending/keeping-up may have changed. */
+  progress: []
+}
+
+/** Options of the loop. */
+export type LiveInferenceOptions = {
+  /** Windows per model run, default 8 */
+  batchSize?: number
+  /** Pause after a failed batch before trying again, default 2000 ms */
+  retryMs?: number
+  /** Latency samples older than this leave the median, default 60000 ms */
+  latencyWindowMs?: number
+}
+
+const defaults = { batchSize: 8, retryMs: 2000, latencyWindowMs: 60_000 }
+
+/** Runs the model over due windows until none are left; restarts on `wake()`. */
+export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
+  private readonly o: typeof defaults
+  private running = false
+  private closed = false
+  private blockedUntil = 0
+  private retryTimer: NodeJS.Timeout | null = null
+  private idle: Promise<void> = Promise.resolve()
+  private readonly latencies: { at: number; ms: number }[] = []
+  /** Spans used for lyric context when the DAW gives none (the detected ones). */
+  detectedSpans: SectionSpan[] = []
+
+  constructor(
+    private readonly timeline: LiveTimeline,
+    private readonly model: WindowModel,
+    options: LiveInferenceOptions = {},
+  ) {
+    super()
+    this.o = { ...defaults, ...options }
+    if (!Number.isInteger(this.o.batchSize) || this.o.batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${this.o.batchSize}`)
+  }
+
+  /** Starts the loop if it is not running (call after anything that may make windows due). */
+  wake(): void {
+    if (this.running || this.closed) return
+    const wait = this.blockedUntil - performance.now()
+    if (wait > 0) {
+      this.retryTimer ??= setTimeout(() => {
+        this.retryTimer = null
+        this.wake()
+      }, wait)
+      return
+    }
+    this.running = true
+    this.idle = this.loop().finally(() => {
+      this.running = false
+    })
+  }
+
+  /** Resolves once the loop has nothing left to do right now. */
+  async settled(): Promise<void> {
+    for (;;) {
+      const current = this.idle
+      await current
+      await new Promise((r) => setImmediate(r))
+      if (!this.running && this.idle === current) return
+    }
+  }
+
+  /** Windows due now, waiting for the model. */
+  get pending(): number {
+    const t = this.timeline
+    return t.scheduler.pending(t.audio.written, t.ingest.head, t.flushing)
+  }
+
+  /** Median latency from a window's last audio to its frame over the last minute, ms. */
+  get latencyMs(): number | null {
+    this.pruneLatencies(performance.now())
+    if (this.latencies.length === 0) return null
+    const sorted = this.latencies.map((l) => l.ms).sort((a, b) => a - b)
+    return Math.round(sorted[sorted.length >> 1]! * 10) / 10
+  }
+
+  close(): void {
+    this.closed = true
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = null
+  }
+
+  private async loop(): Promise<void> {
+    const t = this.timeline
+    while (!this.closed) {
+      const jobs = t.scheduler.take(t.audio.written, t.ingest.head, t.flushing, this.o.batchSize)
+      if (jobs.length === 0) break
+      let frames: [number, Frame][]
+      try {
+        frames = await this.runBatch(jobs)
+      } catch (err) {
+        for (const j of jobs) t.scheduler.finish(j, false)
+        this.blockedUntil = performance.now() + this.o.retryMs
+        this.emit('failure', err instanceof Error ? err : new Error(String(err)))
+        this.emit('progress')
+        queueMicrotask(() => this.wake())
+        return
+      }
+      const now = performance.now()
+      const kept: [number, Frame][] = []
+      jobs.forEach((j, i) => {
+        if (!t.scheduler.finish(j, true)) return
+        kept.push(frames[i]!)
+        if (j.touchedAt > 0) this.latencies.push({ at: now, ms: now - j.touchedAt })
+      })
+      this.pruneLatencies(now)
+      if (kept.length) {
+        t.putFrames(kept)
+        this.emit('frames', kept.map(([, f]) => f).sort((a, b) => a.t - b.t))
+      }
+      this.emit('progress')
+      // let ingest and sockets run between batches
+      await new Promise((r) => setImmediate(r))
+    }
+  }
+
+  private async runBatch(jobs: WindowJob[]): Promise<[number, Frame][]> {
+    const t = this.timeline
+    const a = this.model.manifest.audio
+    const windowFrames = this.model.windowFrames
+    const spans = t.spans.length ? t.spans : this.detectedSpans
+    const inputs = jobs.map((j) => {
+      // frame 1 of the read starts at the window's first sample minus pad_left (frame 0 is never used)
+      const firstMelFrame = Math.round(j.firstSample / a.hop)
+      const from = (firstMelFrame - 1) * a.hop
+      const pcm = t.audio.read(from, (windowFrames + 1) * a.hop + a.n_fft)
+      const mel = this.model.logMel(pcm, { firstFrame: 1, frames: windowFrames })
+      return { logMel: mel.data, lyrics: lyricContext(t.lyrics, j.start, j.end, spans) }
+    })
+    const outs = await this.model.run(inputs)
+    return jobs.map((j, i) => {
+      const centre = t.centreOf(j.index)
+      const plan = { t: centre, start: Math.round(j.start * 1e6) / 1e6, end: Math.round(j.end * 1e6) / 1e6 }
+      return [j.index, buildFrame(plan, outs[i]!)]
+    })
+  }
+
+  private pruneLatencies(now: number): void {
+    while (this.latencies.length && (this.latencies[0]!.at < now - this.o.latencyWindowMs || this.latencies.length > 4096)) this.latencies.shift()
+  }
+}
