@@ -1,0 +1,7 @@
+/** DAW integration over OSC: dialect presets for REAPER, Ableton Live (AbletonOSC) and Bitwig (DrivenByMoss). */
+export { attachDialects, parseDawSpec, type AttachDialectsOptions, type AttachedDialects, type DawSpec } from './attach-dialects.js'
+export { BUILTIN_DIALECTS, loadDialectPreset, parseDialectPreset, type DialectAction, type DialectPreset } from './dialect-preset.js'
+export { listenDialect, type DialectListener, type DialectListenerOptions } from './dialect-listener.js'
+export { DialectMessageError, DialectSession, parseTimeText } from './dialect-session.js'
+export { MarkerSync, type MarkerSink } from './marker-sync.js'
+export { TransportFollower, type SongClock } from './transport-follower.js'
