@@ -51,8 +51,11 @@ def normalise_artist(artist: str) -> str:
 
 
 def normalise_title(title: str) -> str:
-    """Title key: folded, bracketed parts dropped ('(Live)', '[Remastered]'), letters and digits only."""
-    text = re.sub(r"[\(\[][^\)\]]*[\)\]]", " ", _fold(title))
+    """Title key: folded, trailing bracketed parts dropped ('(Live)', '[Remastered]'; a leading '(Mama)'
+    stays), letters and digits only."""
+    text = _fold(title).strip()
+    while (stripped := re.sub(r"\s*[\(\[][^\(\)\[\]]*[\)\]]$", "", text)) != text and stripped:
+        text = stripped.strip()
     return "".join(re.findall(r"[a-z0-9]+", text))
 
 

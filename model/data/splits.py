@@ -6,7 +6,7 @@ VGMIDI by piece. Songs are assigned 70 / 15 / 15 within strata of (set, label) s
 the label balance; each stratum is shuffled by its own seeded generator, so adding a set does not
 move the songs of another.
 
-Run `python3 -m model.data.splits` to rewrite the file from the label files (no audio needed).
+Rewrite the file from the label files (no audio needed): `python3 -m model.prepare_data --write-splits`.
 """
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ class SplitsMissingError(FileNotFoundError):
 def load_splits(path: Path = SPLITS_PATH) -> dict:
     """The committed splits document."""
     if not path.exists():
-        raise SplitsMissingError(f"{path} is missing; run `python3 -m model.data.splits` to write it")
+        raise SplitsMissingError(f"{path} is missing; run `python3 -m model.prepare_data --write-splits` to write it")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -108,7 +108,7 @@ def clip_split(splits: dict, clip: str) -> tuple[str, str]:
     """(song, split) of a clip id from a splits document."""
     song = splits["clips"].get(clip)
     if song is None:
-        raise SplitsMissingError(f"clip {clip} is not in splits.json; rerun `python3 -m model.data.splits`")
+        raise SplitsMissingError(f"clip {clip} is not in splits.json; rerun `python3 -m model.prepare_data --write-splits`")
     return song, splits["songs"][song]
 
 
@@ -124,6 +124,3 @@ def main(argv: list[str] | None = None) -> None:
     print(f"wrote {SPLITS_PATH.name}: {len(doc['clips'])} clips, {len(doc['songs'])} songs "
           f"({merged} songs in both 4Q and MIREX); per set {doc['clip_counts']}")
 
-
-if __name__ == "__main__":
-    main()

@@ -203,3 +203,26 @@ def load_text(split: str = "all", sources: Iterable[str] = TEXT_SOURCES, dataset
         out.extend(r for r in READERS[source](root) if split == "all" or r.split == split)
     return out
 
+
+
+def load_lyrics(split: str = "all", datasets: str | None = None) -> list[TextRecord]:
+    """MIREX lyrics as TextRecords (source 'mirex'): the clip's cluster signs and polarity, the clip's
+    music split from splits.json (so lyrics never leak across the music split)."""
+    from .music_sources import read_lyrics, read_mirex
+    from .splits import clip_split, load_splits
+
+    if split != "all" and split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS + ('all',)}, got {split!r}")
+    root = datasets_root(datasets)
+    splits = load_splits()
+    out = []
+    for clip in read_mirex(root):
+        if not clip.lyrics:
+            continue
+        clip_split_name = clip_split(splits, clip.clip)[1]
+        if split != "all" and clip_split_name != split:
+            continue
+        text = read_lyrics(root, clip.lyrics)
+        if text:
+            out.append(TextRecord(clip.clip, text, clip.valence, clip.arousal, clip.polarity, "mirex", clip_split_name))
+    return out

@@ -13,7 +13,8 @@ Algorithm (deterministic, BPE-style merges in WordPiece notation):
 Vocabulary order: the 5 specials, alphabet (characters by code point, then `##` characters), then
 merges in the order they were learned.
 
-    /usr/bin/python3 -m model.data.train_tokenizer            # writes tokenizer.json + tokenizer_vectors.json
+    /usr/bin/python3 -m model.prepare_data --train-tokenizer   # writes tokenizer.json + tokenizer_vectors.json
+    /usr/bin/python3 -m model.data.train_tokenizer             # the same
 """
 from __future__ import annotations
 
@@ -190,6 +191,7 @@ def main(argv: list[str] | None = None) -> None:
               f"{time.time() - t0:.1f} s; {pieces / total:.3f} pieces per word, {unk / total:.5f} [UNK]")
     write_vectors(Tokenizer.load())
     print(f"wrote {TOKENIZER_PATH.name} and {VECTORS_PATH.name}")
+
 
 
 if __name__ == "__main__":
