@@ -41,12 +41,13 @@ def _dir_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
 
 
-def build_set(source: str, root: Path, cache: Path, workers: int, max_failed: float, limit: int = 0) -> dict:
+def build_set(source: str, root: Path, cache: Path, workers: int, max_failed: float, limit: int = 0,
+              splits: dict | None = None) -> dict:
     """Caches every item of one set (the first `limit` clips if > 0); returns {'items', 'hours', 'failed',
-    'built', 'seconds'}."""
+    'built', 'seconds'}. `splits` defaults to model/splits.json."""
     t0 = time.time()
     clips = read_clips(root, (source,))[: limit or None]
-    splits = load_splits()
+    splits = splits if splits is not None else load_splits()
     for c in clips:
         clip_split(splits, c.clip)  # fails early, naming the clip, if splits.json is stale
     tasks = make_tasks(clips, root, cache)
