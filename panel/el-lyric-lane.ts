@@ -47,13 +47,11 @@ export class ElLyricLane extends LitElement {
             style=${styleMap({ left: `${left}%`, 'max-width': `${Math.max(width, 0.5)}%` })}
             title=${`${formatTime(line.start)}: ${line.text}`}
             data-start=${line.start}
-          >
-            ${tokenizeLine(line, this.conflicts).map((tok) =>
-              tok.mood
-                ? html`<mark class=${moodClass(tok.mood.valence)} title=${`carries the mood: valence ${formatSigned(tok.mood.valence)}`}>${tok.text}</mark>`
-                : tok.text,
-            )}
-          </div>`
+          >${tokenizeLine(line, this.conflicts).map((tok) =>
+            tok.mood
+              ? html`<mark class=${moodClass(tok.mood.valence)} title=${`carries the mood: valence ${formatSigned(tok.mood.valence)}`}>${tok.text}</mark>`
+              : tok.text,
+          )}</div>`
         },
       )}
     </div>`

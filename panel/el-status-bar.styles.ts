@@ -38,7 +38,8 @@ export const statusBarStyles = css`
   }
   .item {
     color: var(--el-muted);
-    white-space: nowrap;
+    min-width: 0;
+    overflow-wrap: anywhere;
   }
   .item b {
     color: var(--el-text);

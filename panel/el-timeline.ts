@@ -194,8 +194,8 @@ export class ElTimeline extends LitElement {
     if (!rect || rect.width <= 0) return
     ev.preventDefault()
     const unit = ev.deltaMode === 1 ? 16 : ev.deltaMode === 2 ? rect.width : 1
-    const dx = ev.deltaX * unit
-    const dy = ev.deltaY * unit
+    const dx = (ev.deltaX || 0) * unit
+    const dy = (ev.deltaY || 0) * unit
     if (ev.shiftKey || Math.abs(dx) > Math.abs(dy)) {
       // Trackpad swipe sideways, or shift+wheel: pan.
       const px = ev.shiftKey && dx === 0 ? dy : dx
@@ -203,7 +203,8 @@ export class ElTimeline extends LitElement {
       return
     }
     // Wheel or pinch (the browser sends pinch as ctrl+wheel): zoom around the pointer.
-    const anchor = this.follow ? this.playhead : timeAtX(this.view, ev.clientX - rect.left, rect.width)
+    const x = Number.isFinite(ev.clientX) ? ev.clientX - rect.left : rect.width / 2
+    const anchor = this.follow ? this.playhead : timeAtX(this.view, x, rect.width)
     const factor = Math.exp((dy * (ev.ctrlKey ? 4 : 1)) / WHEEL_ZOOM_PX)
     this.zoomBy(factor, anchor)
   }

@@ -15,6 +15,7 @@ export const vaPlaneStyles = css`
   .ring {
     fill: var(--el-surface-2);
     stroke: var(--el-border);
+    stroke-width: 0.01;
   }
   .axis {
     stroke: var(--el-grid-strong, rgba(255, 255, 255, 0.25));

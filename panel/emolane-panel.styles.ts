@@ -114,6 +114,9 @@ export const panelStyles = css`
     :host {
       padding: 8px;
     }
+    header {
+      align-items: flex-start;
+    }
     main {
       grid-template-columns: minmax(0, 1fr);
     }
