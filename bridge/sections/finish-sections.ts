@@ -20,8 +20,11 @@ const defaults = { openLength: 30 as Seconds }
  */
 export function finishSections(raw: RawSection[], opts: FinishSectionOptions = {}): SectionSpan[] {
   const sorted = raw.map((s, i) => ({ s, i })).sort((a, b) => a.s.start - b.s.start || a.i - b.i).map(({ s }) => s)
-  const closed = sorted.filter((s) => s.end !== undefined && s.end > s.start)
-  const meanLength = closed.length > 0 ? closed.reduce((n, s) => n + (s.end! - s.start), 0) / closed.length : defaults.openLength
+  // A final open section lasts as long as the others do on average (closed spans, else marker gaps).
+  const closed = sorted.filter((s) => s.end !== undefined && s.end > s.start).map((s) => s.end! - s.start)
+  const gaps = sorted.slice(1).map((s, i) => s.start - sorted[i]!.start).filter((g) => g > 0)
+  const lengths = closed.length > 0 ? closed : gaps
+  const meanLength = lengths.length > 0 ? lengths.reduce((a, b) => a + b, 0) / lengths.length : defaults.openLength
   const out: SectionSpan[] = []
   for (let i = 0; i < sorted.length; i++) {
     const s = sorted[i]!
