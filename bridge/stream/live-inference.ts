@@ -39,6 +39,7 @@ const defaults = { batchSize: 8, retryMs: 2000, latencyWindowMs: 60_000 }
 export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
   private readonly o: typeof defaults
   private running = false
+  private again = false
   private closed = false
   private blockedUntil = 0
   private retryTimer: NodeJS.Timeout | null = null
@@ -59,7 +60,11 @@ export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
 
   /** Starts the loop if it is not running (call after anything that may make windows due). */
   wake(): void {
-    if (this.running || this.closed) return
+    if (this.closed) return
+    if (this.running) {
+      this.again = true // the loop may be past its last take(): look again when it ends
+      return
+    }
     const wait = this.blockedUntil - performance.now()
     if (wait > 0) {
       this.retryTimer ??= setTimeout(() => {
@@ -69,13 +74,16 @@ export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
       return
     }
     this.running = true
+    this.again = false
     this.idle = this.loop().finally(() => {
       this.running = false
+      if (this.again) this.wake()
     })
   }
 
   /** Resolves once the loop has nothing left to do right now. */
   async settled(): Promise<void> {
+    this.wake()
     for (;;) {
       const current = this.idle
       await current

@@ -225,8 +225,8 @@ export class LiveTimeline extends TypedEmitter<LiveTimelineEvents> {
     this.flushing = true
   }
 
-  /** Windows whose lyric context may have changed with text in [start, end). */
-  private textChanged(start: Seconds, end: Seconds, now: number): void {
+  /** Windows whose lyric context may have changed with text (or sections) in [start, end) are recomputed. */
+  textChanged(start: Seconds, end: Seconds, now: number): void {
     let a = start
     let b = end
     // the context also takes in the lines of the section around a window's centre
