@@ -3,8 +3,9 @@
  * live bridge and `emolane analyze` call `analyzeTimeline`.
  */
 import type { EmotionModel } from '../engine/emotion-model.js'
+import type { WordPieceTokenizer } from '../engine/tokenizer.js'
 import { detectConflicts } from './conflicts.js'
-import { measureCues } from './cues.js'
+import { loudnessDb, measureCues } from './cues.js'
 import { linesIn } from './lyric-context.js'
 import { defaultPreset, type AnalysisPreset } from './presets.js'
 import { detectSections } from './section-detection.js'
@@ -26,7 +27,7 @@ export type TimelineInput = {
   /** Mono PCM at `model.sampleRate` for [start, end), or null where that audio is not known. */
   audio: (start: Seconds, end: Seconds) => Float32Array | null
   /** The model (for word moods of a section's lyrics; encodings are cached). */
-  model: Pick<EmotionModel, 'encodeLyrics' | 'sampleRate'>
+  model: Pick<EmotionModel, 'encodeLyrics' | 'sampleRate'> & { tokenizer?: Pick<WordPieceTokenizer, 'words'> }
   /** Conflict threshold and section length; default preset when absent. */
   preset?: AnalysisPreset
 }
@@ -45,17 +46,21 @@ export async function analyzeTimeline(input: TimelineInput): Promise<TimelineRes
   const preset = input.preset ?? defaultPreset
   const rate = input.model.sampleRate
   let spans = [...input.spans]
-  if (spans.length === 0 && input.duration > 0) {
-    const pcm = input.audio(0, input.duration)
-    spans = pcm ? detectSections(pcm, rate, { minSectionSeconds: preset.minSectionSeconds }) : []
+  const song = input.duration > 0 ? input.audio(0, input.duration) : null
+  if (spans.length === 0 && song && song.length > 0) {
+    spans = detectSections(song, rate, { minSectionSeconds: preset.minSectionSeconds })
   }
   const sections = aggregateSections(input.frames, spans)
   const cueCache = new Map<Section, MusicalCues | null>()
   const conflicts = await detectConflicts(sections, {
     threshold: preset.conflictThreshold,
+    reference: { loudnessDb: song && song.length > 0 ? loudnessDb(song) : null },
     words: async (s) => {
-      const text = linesIn(input.lyrics, s.start, s.end).map((l) => l.text.trim()).filter(Boolean).join('\n')
-      return text ? (await input.model.encodeLyrics(text)).words : []
+      const lines = linesIn(input.lyrics, s.start, s.end)
+      const text = lines.map((l) => l.text.trim()).filter(Boolean).join('\n')
+      if (!text) return []
+      const words = (await input.model.encodeLyrics(text)).words
+      return words.map((w) => ({ ...w, ...timeOf(w.word, lines, input.model.tokenizer) }))
     },
     cues: (s) => {
       if (!cueCache.has(s)) {
@@ -66,4 +71,15 @@ export async function analyzeTimeline(input: TimelineInput): Promise<TimelineRes
     },
   })
   return { spans, sections, conflicts, summary: summarize(input.frames) }
+}
+
+/** When a word is first sung in these lines: its word time where the file gives one, else its line's start. */
+function timeOf(word: string, lines: readonly LyricLine[], tokenizer?: Pick<WordPieceTokenizer, 'words'>): { t?: Seconds } {
+  const split = (text: string) => (tokenizer ? tokenizer.words(text) : text.toLowerCase().split(/[^\p{L}\p{N}]+/u))
+  for (const line of lines) {
+    const timed = line.words?.find((w) => split(w.text).includes(word))
+    if (timed) return { t: timed.start }
+    if (split(line.text).includes(word)) return { t: line.start }
+  }
+  return {}
 }

@@ -1,0 +1,111 @@
+/** Offline analysis of a whole song held in memory: windows, model, frames, sections, conflicts, summary. */
+import type { EmotionModel, WindowOutput } from '../engine/emotion-model.js'
+import { sliceLogMel } from '../engine/log-mel.js'
+import { checkPcm } from './audio-checks.js'
+import { buildFrame } from './frames.js'
+import { lyricContext } from './lyric-context.js'
+import { defaultPreset, type AnalysisPreset, type AudioPath } from './presets.js'
+import { detectSections } from './section-detection.js'
+import { estimateTempo } from './tempo.js'
+import { analyzeTimeline } from './timeline.js'
+import type { Analysis, LyricLine, SectionSpan } from './types.js'
+import { planWindows } from './windows.js'
+
+/** A step of an analysis, for progress bars. */
+export type AnalysisProgress = { phase: 'features' | 'sections' | 'model' | 'summary'; done: number; total: number }
+
+export type AnalyzePcmOptions = {
+  /** Mono PCM at model.sampleRate. */
+  pcm: Float32Array
+  model: EmotionModel
+  /** Timed lyric lines, default none */
+  lyrics?: LyricLine[]
+  /** Section spans from a file; detected from the audio when empty. */
+  spans?: SectionSpan[]
+  /** Tempo in bpm from the user; measured when null. */
+  tempo?: number | null
+  preset?: AnalysisPreset
+  /** Overrides the preset's audio path (benchmarks compare them). */
+  audioPath?: AudioPath
+  /** Audio source recorded in the document, default 'memory' */
+  source?: string
+  /** Windows per model call between progress reports, default 64 */
+  progressEvery?: number
+  onProgress?: (p: AnalysisProgress) => void
+}
+
+/** Analyses a whole song; the result is the Analysis document `emolane analyze` writes. */
+export async function analyzePcm(options: AnalyzePcmOptions): Promise<Analysis> {
+  const { pcm, model } = options
+  const preset = options.preset ?? defaultPreset
+  const lyrics = options.lyrics ?? []
+  const progress = options.onProgress ?? (() => {})
+  const every = options.progressEvery ?? 64
+  const rate = model.sampleRate
+  checkPcm(pcm, rate)
+  const duration = pcm.length / rate
+  const fps = model.framesPerSecond
+  const stride = model.stride
+
+  progress({ phase: 'sections', done: 0, total: 1 })
+  const spans = options.spans && options.spans.length > 0 ? options.spans : detectSections(pcm, rate, { minSectionSeconds: preset.minSectionSeconds })
+  progress({ phase: 'sections', done: 1, total: 1 })
+
+  const plans = planWindows(duration, { window: model.windowSeconds, hop: preset.hopSeconds })
+  const contexts = plans.map((p) => lyricContext(lyrics, p.start, p.end, spans))
+  const startFrame = (s: number) => Math.round(s * fps)
+  // the long-stretch path slices encoder states, so window starts must fall on the state grid
+  const aligned = plans.every((p) => startFrame(p.start) % stride === 0)
+  const path: AudioPath = (options.audioPath ?? preset.audioPath) === 'fast' && aligned ? 'fast' : 'window'
+
+  progress({ phase: 'features', done: 0, total: 1 })
+  const firstFrame = Math.floor(startFrame(plans[0]!.start) / stride) * stride
+  const lastFrame = startFrame(plans.at(-1)!.end)
+  const mel = model.logMel(pcm, { firstFrame, frames: lastFrame - firstFrame })
+  const states = path === 'fast' ? await model.encodeAudio(mel, firstFrame) : null
+  progress({ phase: 'features', done: 1, total: 1 })
+
+  const outputs: WindowOutput[] = []
+  const floor = model.manifest.audio.log_floor
+  for (let i = 0; i < plans.length; i += every) {
+    const chunk = plans.slice(i, i + every)
+    if (states) {
+      outputs.push(...(await model.runStates(chunk.map((p, j) => ({ states: model.sliceStates(states, (startFrame(p.start) - firstFrame) / stride), lyrics: contexts[i + j]! })))))
+    } else {
+      outputs.push(...(await model.run(chunk.map((p, j) => ({ logMel: sliceLogMel(mel, startFrame(p.start) - firstFrame, model.windowFrames, floor).data, lyrics: contexts[i + j]! })))))
+    }
+    progress({ phase: 'model', done: Math.min(plans.length, i + every), total: plans.length })
+  }
+  const frames = plans.map((p, i) => buildFrame(p, outputs[i]!))
+
+  progress({ phase: 'summary', done: 0, total: 1 })
+  const givenTempo = options.tempo ?? null
+  const timeline = await analyzeTimeline({
+    frames,
+    spans,
+    lyrics,
+    tempo: givenTempo,
+    duration,
+    audio: (start, end) => pcm.subarray(Math.max(0, Math.floor(start * rate)), Math.min(pcm.length, Math.ceil(end * rate))),
+    model,
+    preset,
+  })
+  progress({ phase: 'summary', done: 1, total: 1 })
+  // `trained` rides along so that readers see an untrained export for what it is
+  const { requested: _r, fallback: _f, ...info } = model.info
+  return {
+    schema: 'emolane.analysis/1',
+    source: options.source ?? 'memory',
+    model: info,
+    window: model.windowSeconds,
+    hop: preset.hopSeconds,
+    duration,
+    tempo: givenTempo ?? estimateTempo(pcm, rate),
+    frames,
+    sections: timeline.sections,
+    conflicts: timeline.conflicts,
+    lyrics,
+    summary: timeline.summary!,
+    createdAt: new Date().toISOString(),
+  }
+}

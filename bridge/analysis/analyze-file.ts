@@ -1,0 +1,55 @@
+/** `emolane analyze` without the terminal: decode a file, read lyrics and sections, analyse. */
+import { basename } from 'node:path'
+import { decodeAudioFile } from '../audio/decode.js'
+import { EmotionModel, type EmotionModelOptions } from '../engine/emotion-model.js'
+import { loadLyrics } from '../lyrics/index.js'
+import { loadSections } from '../sections/index.js'
+import { analyzePcm, type AnalysisProgress } from './analyze-audio.js'
+import { loadPreset, type AnalysisPreset, type AudioPath } from './presets.js'
+import type { Analysis } from './types.js'
+
+export type AnalyzeFileOptions = {
+  /** Timed or plain lyrics (LRC, SRT, VTT, .kar, UltraStar, text) */
+  lyricsPath?: string
+  /** Sections file (CSV/TSV, JSON, REAPER export, Audacity labels, MIDI markers) */
+  sectionsPath?: string
+  /** Tempo in bpm where known (also for REAPER measures.beats times) */
+  tempo?: number
+  /** Preset name or .json path, default 'default' */
+  preset?: string | AnalysisPreset
+  /** Overrides the preset's audio path */
+  audioPath?: AudioPath
+  /** A loaded model to reuse; otherwise one is loaded with `modelOptions` and closed after */
+  model?: EmotionModel
+  modelOptions?: EmotionModelOptions
+  onProgress?: (p: AnalysisProgress | { phase: 'decode' | 'load'; done: number; total: number }) => void
+}
+
+/** Decodes `audioPath`, loads lyrics and sections, runs the model and returns the Analysis. */
+export async function analyzeFile(audioPath: string, options: AnalyzeFileOptions = {}): Promise<Analysis> {
+  const progress = options.onProgress ?? (() => {})
+  const preset = typeof options.preset === 'object' ? options.preset : await loadPreset(options.preset ?? 'default')
+  progress({ phase: 'load', done: 0, total: 1 })
+  const model = options.model ?? (await EmotionModel.load(options.modelOptions))
+  progress({ phase: 'load', done: 1, total: 1 })
+  try {
+    progress({ phase: 'decode', done: 0, total: 1 })
+    const audio = await decodeAudioFile(audioPath, { sampleRate: model.sampleRate })
+    progress({ phase: 'decode', done: 1, total: 1 })
+    const spans = options.sectionsPath ? await loadSections(options.sectionsPath, { duration: audio.duration, tempo: options.tempo }) : []
+    const lyrics = options.lyricsPath ? await loadLyrics(options.lyricsPath, { duration: audio.duration, sections: spans.length > 0 ? spans : undefined }) : []
+    return await analyzePcm({
+      pcm: audio.pcm,
+      model,
+      lyrics,
+      spans,
+      tempo: options.tempo ?? null,
+      preset,
+      audioPath: options.audioPath,
+      source: basename(audioPath),
+      onProgress: progress,
+    })
+  } finally {
+    if (!options.model) await model.close()
+  }
+}
