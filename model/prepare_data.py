@@ -22,7 +22,7 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from model.data.cache import build_item, is_done, make_tasks, write_index  # noqa: E402
+from model.data.cache import build_item, is_done, make_tasks, pack_and_index, read_packed  # noqa: E402
 from model.data.music_sources import MUSIC_SOURCES, read_clips  # noqa: E402
 from model.data.paths import DatasetsMissingError, cache_dir, datasets_root  # noqa: E402
 from model.data.render import RenderError, check_fluidsynth  # noqa: E402
@@ -51,7 +51,8 @@ def build_set(source: str, root: Path, cache: Path, workers: int, max_failed: fl
     for c in clips:
         clip_split(splits, c.clip)  # fails early, naming the clip, if splits.json is stale
     tasks = make_tasks(clips, root, cache)
-    todo = [t for t in tasks if not is_done(t)]
+    packed = read_packed(source, cache)
+    todo = [t for t in tasks if not is_done(t, packed)]
     print(f"[{source}] {len(clips)} clips, {len(tasks)} items, {len(tasks) - len(todo)} already cached, "
           f"{len(todo)} to build", flush=True)
     failed: list[dict] = []
@@ -69,7 +70,7 @@ def build_set(source: str, root: Path, cache: Path, workers: int, max_failed: fl
                     el = time.time() - t0
                     print(f"[{source}] {n}/{len(todo)} built, {done_seconds / 3600:.2f} h audio, {el:.0f} s, "
                           f"eta {el / n * (len(todo) - n):.0f} s", flush=True)
-    summary = write_index(source, tasks, {c.clip: c for c in clips}, root, cache)
+    summary = pack_and_index(source, tasks, {c.clip: c for c in clips}, root, cache)
     summary.update(failed=len(failed), built=len(todo) - len(failed), seconds=time.time() - t0)
     if failed and len(failed) > max_failed * len(tasks):
         names = ", ".join(f["item"] for f in failed[:20])
@@ -84,8 +85,10 @@ def check(root: Path, cache: Path, sources) -> None:
     """Prints how many items of each set are cached."""
     for s in sources:
         tasks = make_tasks(read_clips(root, (s,)), root, cache)
-        done = sum(is_done(t) for t in tasks)
-        print(f"[{s}] {done}/{len(tasks)} items cached, {_dir_bytes(cache / 'mel' / s) / 1e6:.0f} MB")
+        packed = read_packed(s, cache)
+        done = sum(is_done(t, packed) for t in tasks)
+        size = _dir_bytes(cache / "mel" / s) + _dir_bytes(cache / "packed" / f"{s}.npy")
+        print(f"[{s}] {done}/{len(tasks)} items cached, {len(packed)} packed, {size / 1e6:.0f} MB")
 
 
 def main(argv: list[str] | None = None) -> int:

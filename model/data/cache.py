@@ -1,11 +1,15 @@
-"""Builds the log-mel caches: one float16 (64, T) .npy per item plus a JSON sidecar, and a per-set index.
+"""Builds the log-mel caches: every item of a set packed in one float16 .npy, and a per-set index.
 
 Layout under `cache_dir()` (model/.cache, git-ignored):
-    mel/<set>/<item>.npy      float16 ln(mel + 1e-6), exactly model.audio.log_mel of the item's PCM
-    mel/<set>/<item>.json     how it was made: seconds, frames, render gain, peak ...
-    index/<set>.json          every cached item of the set with its labels (what load_music reads)
+    packed/<set>.npy          float16 (total frames, 64): items one after another, time-major, each
+                              exactly model.audio.log_mel of the item's PCM (ln(mel + 1e-6)), transposed
+    index/<set>.json          every packed item: offset and frames in the pack, labels (load_music reads it)
+    mel/<set>/<item>.json     how each item was made: seconds, frames, render gain, peak ...
+    mel/<set>/<item>.npy      an item built but not yet packed (deleted once packed)
     emopia_midis/             midis.zip extracted
-An item whose .npy and .json exist is not rebuilt, so an interrupted build resumes where it stopped.
+An item with a sidecar and either its own .npy or a place in the pack is not rebuilt, so an interrupted
+build resumes where it stopped. One file per set keeps load_music to one memory map per set (one
+memory map per item would hold one file descriptor per item, thousands, past the usual limit of 1024).
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.audio import FRAMES_PER_SECOND, SAMPLE_RATE, load_audio, log_mel
+from model.audio import FRAMES_PER_SECOND, N_MELS, SAMPLE_RATE, load_audio, log_mel
 
 from .music_sources import Clip, read_lyrics
 from .render import GM_PROGRAMS, normalise_loudness, render_midi
@@ -100,15 +104,29 @@ def make_tasks(clips: list[Clip], root: Path, cache: Path) -> list[Task]:
     return tasks
 
 
-def is_done(task: Task) -> bool:
-    """The item's .npy and sidecar exist and were made by this cache version."""
+def is_done(task: Task, packed: dict | None = None) -> bool:
+    """The item has a sidecar of this cache version and its log-mel is in its own .npy or in `packed`."""
     side = Path(task.out).with_suffix(".json")
-    if not (Path(task.out).exists() and side.exists()):
+    if not side.exists() or not (Path(task.out).exists() or (packed is not None and task.item in packed)):
         return False
     try:
         return json.loads(side.read_text()).get("cache_version") == CACHE_VERSION
     except ValueError:
         return False
+
+
+def read_packed(source: str, cache: Path) -> dict[str, tuple[int, int]]:
+    """item -> (offset, frames) of the set's current pack; {} when there is none."""
+    index, pack = cache / "index" / f"{source}.json", cache / "packed" / f"{source}.npy"
+    if not (index.exists() and pack.exists()):
+        return {}
+    try:
+        doc = json.loads(index.read_text(encoding="utf-8"))
+    except ValueError:
+        return {}
+    if doc.get("cache_version") != CACHE_VERSION:
+        return {}
+    return {e["id"]: (e["offset"], e["frames"]) for e in doc["items"] if "offset" in e}
 
 
 def _write_atomic(path: Path, write) -> None:
@@ -146,7 +164,8 @@ def build_item(task: Task) -> dict:
         out = Path(task.out)
         _write_atomic(out, lambda f: np.save(f, mel))
         meta.update(frames=int(mel.shape[1]), seconds=len(pcm) / SAMPLE_RATE, build_seconds=time.time() - t0,
-                    peak=float(np.abs(pcm).max()), rms_db=float(10 * np.log10(np.mean(pcm.astype(np.float64) ** 2) + 1e-12)))
+                    peak=float(np.abs(pcm).max()),
+                    rms_db=float(10 * np.log10(np.mean(pcm.astype(np.float64) ** 2) + 1e-12)))
         _write_atomic(out.with_suffix(".json"), lambda f: f.write(json.dumps(meta).encode()))
         return meta
     except Exception as e:  # noqa: BLE001 - every failure is reported per item by the caller
@@ -177,7 +196,7 @@ def index_entry(task: Task, clip: Clip, meta: dict, root: Path, cache: Path) -> 
     """What load_music needs about one cached item, labels included (no dataset access at load time)."""
     entry = {
         "id": task.item, "clip": clip.clip, "source": clip.source, "variant": task.variant,
-        "file": str(Path(task.out).relative_to(cache)), "frames": meta["frames"],
+        "frames": meta["frames"],
         "valence": clip.valence, "arousal": clip.arousal, "label_kind": clip.label_kind,
         "polarity": clip.polarity, "quadrant": clip.quadrant, "cluster": clip.cluster,
         "lyrics": read_lyrics(root, clip.lyrics) if clip.lyrics else None, "curve": None,
@@ -187,17 +206,43 @@ def index_entry(task: Task, clip: Clip, meta: dict, root: Path, cache: Path) -> 
     return entry
 
 
-def write_index(source: str, tasks: list[Task], clips: dict[str, Clip], root: Path, cache: Path) -> dict:
-    """Writes index/<source>.json from the sidecars of the done tasks; returns its summary."""
-    entries = []
-    for t in tasks:
-        if is_done(t):
-            meta = json.loads(Path(t.out).with_suffix(".json").read_text())
-            entries.append(index_entry(t, clips[t.clip], meta, root, cache))
-    doc = {"schema": "emolane.mel-index/1", "cache_version": CACHE_VERSION, "source": source,
+def pack_and_index(source: str, tasks: list[Task], clips: dict[str, Clip], root: Path, cache: Path) -> dict:
+    """Packs every done item of the set into packed/<set>.npy, writes index/<set>.json, then deletes the
+    per-item .npy files now in the pack. Returns {'items', 'hours', 'bytes'}."""
+    old = read_packed(source, cache)
+    pack_path = cache / "packed" / f"{source}.npy"
+    old_pack = np.load(pack_path, mmap_mode="r") if old else None
+    done = [t for t in tasks if is_done(t, old)]
+    metas = [json.loads(Path(t.out).with_suffix(".json").read_text()) for t in done]
+    total = sum(m["frames"] for m in metas)
+    pack_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = pack_path.with_name(f"{source}.tmp{os.getpid()}.npy")
+    packed = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float16, shape=(total, N_MELS))
+    entries, offset = [], 0
+    for t, meta in zip(done, metas):
+        if Path(t.out).exists():
+            mel = np.load(t.out)  # (64, T)
+        else:
+            o, n = old[t.item]
+            mel = old_pack[o:o + n].T
+        if mel.shape != (N_MELS, meta["frames"]):
+            raise ValueError(f"{t.item}: cached log-mel has shape {mel.shape}, "
+                             f"sidecar says ({N_MELS}, {meta['frames']})")
+        packed[offset:offset + meta["frames"]] = mel.T
+        entry = index_entry(t, clips[t.clip], meta, root, cache)
+        entry["offset"] = offset
+        entries.append(entry)
+        offset += meta["frames"]
+    packed.flush()
+    del packed, old_pack
+    os.replace(tmp, pack_path)
+    doc = {"schema": "emolane.mel-index/2", "cache_version": CACHE_VERSION, "source": source,
+           "pack": str(pack_path.relative_to(cache)),
+           "layout": "(frames, 64) float16, item = pack[offset:offset+frames].T",
            "frames_per_second": FRAMES_PER_SECOND, "items": entries}
-    path = cache / "index" / f"{source}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(path, lambda f: f.write(json.dumps(doc, ensure_ascii=False).encode("utf-8")))
-    return {"items": len(entries), "hours": sum(e["frames"] for e in entries) / FRAMES_PER_SECOND / 3600}
-
+    index_path = cache / "index" / f"{source}.json"
+    index_path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(index_path, lambda f: f.write(json.dumps(doc, ensure_ascii=False).encode("utf-8")))
+    for t in done:
+        Path(t.out).unlink(missing_ok=True)
+    return {"items": len(entries), "hours": total / FRAMES_PER_SECOND / 3600, "bytes": pack_path.stat().st_size}

@@ -50,13 +50,18 @@ def load_music(split: str = "all", sources: Iterable[str] = MUSIC_SOURCES, varia
         if not path.exists():
             raise CacheMissingError(f"no cache index for {source} at {path}; build it with "
                                     f"`nice -n 5 /usr/bin/python3 -m model.prepare_data --sets {source}`")
-        for e in json.loads(path.read_text(encoding="utf-8"))["items"]:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if "pack" not in doc:
+            raise CacheMissingError(f"{path} is from an older cache layout; rerun "
+                                    f"`nice -n 5 /usr/bin/python3 -m model.prepare_data --sets {source}`")
+        pack = np.load(root / doc["pack"], mmap_mode="r")  # (total frames, 64) float16
+        for e in doc["items"]:
             if keep is not None and e["variant"] not in keep:
                 continue
             song, item_split = clip_split(splits, e["clip"])
             if split != "all" and item_split != split:
                 continue
-            mel = np.load(root / e["file"], mmap_mode="r")
+            mel = pack[e["offset"]:e["offset"] + e["frames"]].T  # (64, T) view
             items.append(MusicItem(
                 id=e["id"], clip=e["clip"], song=song, source=e["source"], variant=e["variant"], split=item_split,
                 log_mel=mel, valence=float(NAN if e["valence"] is None else e["valence"]),

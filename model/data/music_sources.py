@@ -76,7 +76,8 @@ def read_4q(root: Path) -> list[Clip]:
         for row in csv.DictReader(f):
             q = parse_quadrant(row["quadrant"])
             v, a, pol = quadrant_labels(q)
-            clips.append(Clip(f"4q:{row['clip']}", "4q", song_key(row["artist"], row["title"], f"4q:{row['clip']}"), v, a, "sign",
+            cid = f"4q:{row['clip']}"
+            clips.append(Clip(cid, "4q", song_key(row["artist"], row["title"], cid), v, a, "sign",
                               pol, quadrant=q, audio=f"music/4q/audio/{row['clip']}.mp3",
                               extra={"artist": row["artist"], "title": row["title"]}))
     return clips
@@ -92,7 +93,8 @@ def read_mirex(root: Path) -> list[Clip]:
             v, a, pol = cluster_labels(cluster)
             cid = row["clip"]
             clips.append(Clip(
-                f"mirex:{cid}", "mirex", song_key(row["artist"], row["title"], f"mirex:{cid}"), v, a, "sign", pol, cluster=cluster,
+                f"mirex:{cid}", "mirex", song_key(row["artist"], row["title"], f"mirex:{cid}"), v, a, "sign", pol,
+                cluster=cluster,
                 audio=f"music/mirex/audio/{cid}.mp3",
                 midi=f"music/mirex/midi/{cid}.mid" if row["has_midi"] == "1" else None,
                 lyrics=f"music/mirex/lyrics/{cid}.txt" if row["has_lyrics"] == "1" else None,

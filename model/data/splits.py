@@ -108,7 +108,8 @@ def clip_split(splits: dict, clip: str) -> tuple[str, str]:
     """(song, split) of a clip id from a splits document."""
     song = splits["clips"].get(clip)
     if song is None:
-        raise SplitsMissingError(f"clip {clip} is not in splits.json; rerun `python3 -m model.prepare_data --write-splits`")
+        raise SplitsMissingError(f"clip {clip} is not in splits.json; "
+                                 "rerun `python3 -m model.prepare_data --write-splits`")
     return song, splits["songs"][song]
 
 

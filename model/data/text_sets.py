@@ -191,7 +191,8 @@ READERS: dict[str, Callable[[Path], Iterable[TextRecord]]] = {
 }
 
 
-def load_text(split: str = "all", sources: Iterable[str] = TEXT_SOURCES, datasets: str | None = None) -> list[TextRecord]:
+def load_text(split: str = "all", sources: Iterable[str] = TEXT_SOURCES,
+              datasets: str | None = None) -> list[TextRecord]:
     """Text records of one split ('train' / 'val' / 'test' / 'all') from the given sets."""
     if split != "all" and split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS + ('all',)}, got {split!r}")

@@ -175,7 +175,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Train model/tokenizer.json from the shared text.")
     parser.add_argument("--datasets", help="datasets folder (default ../shared/datasets or $EMOLANE_DATASETS)")
     parser.add_argument("--vocab-size", type=int, default=VOCAB_SIZE)
-    parser.add_argument("--vectors-only", action="store_true", help="rewrite the vectors from the current tokenizer.json")
+    parser.add_argument("--vectors-only", action="store_true",
+                        help="rewrite the vectors from the current tokenizer.json")
     args = parser.parse_args(argv)
     if not args.vectors_only:
         t0 = time.time()

@@ -1,6 +1,5 @@
 """Music items from a tiny self-made cache: building, skipping bad audio, loading by split, windows."""
 import csv
-import json
 
 import numpy as np
 import pytest
@@ -10,6 +9,7 @@ from model import prepare_data
 from model.audio import SAMPLE_RATE
 from model.data.music import crop, load_music, random_crop, random_window, window_starts
 from model.data.augment import AugmentConfig
+from model.data.cache import read_packed
 
 
 def _tone(seconds: float, f: float) -> np.ndarray:
@@ -23,7 +23,8 @@ def fake_4q(tmp_path):
     root = tmp_path / "datasets"
     audio = root / "music" / "4q" / "audio"
     audio.mkdir(parents=True)
-    rows = [("MTA", "Artist A", "Song A", "Q1"), ("MTB", "Artist B", "Song B", "Q3"), ("MTC", "Artist C", "Song C", "Q2")]
+    rows = [("MTA", "Artist A", "Song A", "Q1"), ("MTB", "Artist B", "Song B", "Q3"),
+            ("MTC", "Artist C", "Song C", "Q2")]
     with open(root / "music" / "4q" / "labels.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["clip", "artist", "title", "quadrant", "moods", "genres"])
@@ -42,7 +43,8 @@ def test_unreadable_audio_fails_the_set_when_over_the_limit(fake_4q, capsys):
     with pytest.raises(prepare_data.TooManyFailures, match="1 of 3 items failed.*4q:MTC"):
         prepare_data.build_set("4q", root, cache, 1, 0.05, splits=splits)
     assert "skipped 4q:MTC" in capsys.readouterr().err
-    assert len(list((cache / "mel" / "4q").glob("*.npy"))) == 2  # the good items are kept
+    assert set(read_packed("4q", cache)) == {"4q:MTA", "4q:MTB"}  # the good items are kept, packed
+    assert not list((cache / "mel" / "4q").glob("*.npy"))  # per-item files are gone once packed
 
 
 def test_unreadable_audio_is_skipped_within_the_limit_and_rerun_builds_nothing(fake_4q, monkeypatch, capsys):

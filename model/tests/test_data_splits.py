@@ -23,7 +23,8 @@ def test_same_song_in_two_sets_is_one_group():
 
 def test_no_song_spans_two_splits_with_many_duplicates():
     clips = [_clip(f"emopia:Q{1 + i % 4}_song{i % 37}_{i}", "emopia", "", "", q=1 + i % 4) for i in range(400)]
-    clips = [Clip(c.clip, c.source, "emopia:" + c.clip.split("_")[1], 1, 1, "sign", 2, quadrant=c.quadrant) for c in clips]
+    clips = [Clip(c.clip, c.source, "emopia:" + c.clip.split("_")[1], 1, 1, "sign", 2, quadrant=c.quadrant)
+             for c in clips]
     clip_song, song_split = assign_splits(clips, seed=3)
     per_song = defaultdict(set)
     for c in clips:

@@ -62,7 +62,8 @@ def test_set_program_revoices_every_channel_but_drums():
     song = _song()
     song.tracks[1].append(Event(0, bytes([0xC9, 0])))  # drum channel program stays
     out = read_midi(set_program(song, 48).to_bytes())
-    programs = {(e.status & 0x0F, e.data[1]) for t in out.tracks for e in t if not e.is_meta and e.status & 0xF0 == 0xC0}
+    programs = {(e.status & 0x0F, e.data[1]) for t in out.tracks for e in t
+                if not e.is_meta and e.status & 0xF0 == 0xC0}
     assert (0, 48) in programs and (0, 5) not in programs and (9, 0) in programs
     assert all(p == 48 for ch, p in programs if ch != 9)
 
