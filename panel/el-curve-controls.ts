@@ -31,7 +31,7 @@ export class ElCurveControls extends LitElement {
 
   /** Current curve settings. */
   @property({ attribute: false }) settings: CurveSettings = DEFAULT_CURVE_SETTINGS
-  /** Analysis presets the bridge offers; empty hides the picker. */
+  /** Analysis presets the bridge can switch to; empty shows the preset in use without a picker. */
   @property({ attribute: false }) presets: readonly string[] = []
   /** The preset in use. */
   @property() preset = ''
@@ -41,7 +41,7 @@ export class ElCurveControls extends LitElement {
   override render() {
     const s = this.settings
     return html`<form @submit=${(e: Event) => e.preventDefault()} aria-label="Curve controls">
-      <label title="Moving average over this many seconds (0 = raw frames)">
+      <label title="Gaussian smoothing over this many seconds, as in exports (0 = raw frames)">
         Smoothing
         <input
           type="range"
@@ -73,7 +73,9 @@ export class ElCurveControls extends LitElement {
               ${this.presets.map((p) => html`<option value=${p} ?selected=${p === this.preset}>${p}</option>`)}
             </select>
           </label>`
-        : nothing}
+        : this.preset
+          ? html`<span class="preset" title="The bridge's analysis preset; this bridge takes it when it starts (--preset)">Preset <b>${this.preset}</b></span>`
+          : nothing}
       <button type="button" @click=${() => emit(this, 'el-export-request', {})} title="Export automation lanes (E)">Export…</button>
     </form>`
   }

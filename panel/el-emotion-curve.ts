@@ -8,8 +8,8 @@ import type { CurveSettings } from './emit.js'
 import { smoothFrames, type CurveSeries } from './smoothing.js'
 import { VIEW_LIMITS, type ViewWindow } from './view-window.js'
 
-/** What a fresh curve shows. */
-export const DEFAULT_CURVE_SETTINGS: CurveSettings = { smoothing: 0, valence: true, arousal: true, audio: false, lyrics: false, band: true }
+/** What a fresh curve shows: smoothing as the default analysis preset (2 s), fused valence and arousal with the band. */
+export const DEFAULT_CURVE_SETTINGS: CurveSettings = { smoothing: 2, valence: true, arousal: true, audio: false, lyrics: false, band: true }
 
 /**
  * Valence (coloured by polarity, band width = confidence) and arousal over the visible stretch of song

@@ -113,8 +113,10 @@ export class ElExportDialog extends LitElement {
         const body = await res.text().catch(() => '')
         let message = body
         try {
-          const parsed = JSON.parse(body) as { error?: unknown; message?: unknown }
-          message = String(parsed.error ?? parsed.message ?? body)
+          // The bridge answers { error: { code, message } }; accept a bare string or message too.
+          const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown }
+          const err = parsed.error
+          message = String((typeof err === 'object' && err !== null ? err.message : err) ?? parsed.message ?? body)
         } catch {
           // Plain-text error body.
         }
