@@ -12,6 +12,7 @@ Rescaling and polarity, per set (NEUTRAL_BAND = 0.1 on the [-1, 1] valence scale
 - facebook: two raters per post, row i and row i + N/2 of the file (the second half mostly has the
   text blanked; the raters correlate at r = 0.77 / 0.83, which confirms the pairing). V, A = mean of
   the raters on 1..9 -> (x - 5) / 4; polarity from V with the neutral band.
+- facebook text: 40 posts are UTF-8 decoded twice as cp1252 ('Ã¢â‚¬Å“'); `fix_mojibake` repairs them.
 - isear: joy -> positive, the other six emotions (anger, disgust, fear, guilt, sadness, shame)
   -> negative; no valence / arousal.
 Sets without a split get `hashed_split`: a seeded 80 / 10 / 10 split by the hash of the normalised
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -52,6 +54,36 @@ def hashed_split(text: str, seed: str = TEXT_SPLIT_SEED, fractions: tuple[float,
     if u < fractions[0]:
         return "train"
     return "val" if u < fractions[0] + fractions[1] else "test"
+
+
+_MOJIBAKE_MARKS = ("Ã", "Â", "â€", "Ã¢")
+
+
+def _cp1252_bytes(text: str) -> bytes | None:
+    out = bytearray()
+    for c in text:
+        if ord(c) < 256:
+            out.append(ord(c))
+        else:
+            try:
+                out += c.encode("cp1252")
+            except UnicodeEncodeError:
+                return None
+    return bytes(out)
+
+
+def fix_mojibake(text: str) -> str:
+    """Undoes UTF-8 text that was decoded as cp1252 / latin-1 (once or twice), e.g. 'Ã¢â‚¬Å“' -> '“'.
+    Text that does not round-trip is returned unchanged."""
+    for _ in range(2):
+        if not any(m in text for m in _MOJIBAKE_MARKS):
+            break
+        raw = _cp1252_bytes(text)
+        try:
+            text = raw.decode("utf-8") if raw is not None else text
+        except UnicodeDecodeError:
+            break
+    return text
 
 
 def _float(value: str, where: str) -> float:
@@ -148,7 +180,7 @@ def read_facebook(root: Path) -> Iterator[TextRecord]:
     """Facebook posts, two raters (row i and i + N/2), V / A 1..9."""
     path = dataset_file(root, "text", "fb-valence-arousal", "dataset-fb-valence-arousal-anon.csv")
     with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))[1:]
+        rows = [[fix_mojibake(row[0]), *row[1:]] for row in list(csv.reader(f))[1:]]
     if len(rows) % 2:
         raise ValueError(f"{path.name}: expected two rater rows per post (an even row count), got {len(rows)}")
     n = len(rows) // 2
@@ -163,17 +195,25 @@ def read_facebook(root: Path) -> Iterator[TextRecord]:
 
 
 def read_isear(root: Path) -> Iterator[TextRecord]:
-    """ISEAR situations ('|'-separated, latin-1); joy positive, every other emotion negative."""
+    """ISEAR situations ('|'-separated); joy positive, every other emotion negative.
+
+    The file here is UTF-8 (latin-1 only as a fallback). An 'á' (or 'á|') not preceded by a letter is
+    the original database's line-break marker and becomes a space."""
     path = dataset_file(root, "text", "isear", "isear.csv")
-    with open(path, encoding="latin-1", newline="") as f:
-        rows = list(csv.reader(f, delimiter="|"))
+    raw = path.read_bytes()
+    try:
+        content = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        content = raw.decode("latin-1")
+    rows = list(csv.reader(io.StringIO(content, newline=""), delimiter="|"))
     header = rows[0]
     emo_col, key_col, sit_col = header.index("Field1"), header.index("MYKEY"), header.index("SIT")
     tail = len(header) - sit_col - 1  # columns after SIT (STATE and the trailing empty one)
     for row in rows[1:]:
         if len(row) < len(header):
             continue
-        text = "|".join(row[sit_col: len(row) - tail]).strip()  # a few situations contain '|'
+        text = "|".join(row[sit_col: len(row) - tail])  # a few situations contain '|'
+        text = re.sub(r"\s+", " ", re.sub(r"(?<![^\W\d_])á\|?", " ", text)).strip()
         emotion = row[emo_col].strip()
         if not text or not emotion:
             continue

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from model.data.lexicon import load_lexicon, token_va_targets
-from model.data.text_sets import hashed_split, load_text
+from model.data.text_sets import fix_mojibake, hashed_split, load_text
 from model.tokenizer import Tokenizer
 
 
@@ -39,8 +39,8 @@ def root(tmp_path):
     i.mkdir()
     header = "ID|" + "|".join(f"C{n}" for n in range(35)) + "|Field1|Field3|Field2|MYKEY|SIT|STATE|"
     row = lambda emo, key, sit: "1|" + "|".join("0" for _ in range(35)) + f"|{emo}|1|1|{key}|{sit}|1|"  # noqa: E731
-    (i / "isear.csv").write_bytes((header + "\n" + row("joy", "k1", "When I passed my exam.") + "\n"
-                                   + row("fear", "k2", "A dog | chased me.") + "\n").encode("latin-1"))
+    (i / "isear.csv").write_bytes((header + "\n" + row("joy", "k1", "When I passed á|my exam.á") + "\n"
+                                   + row("fear", "k2", "A dog | chased me in São Paulo.") + "\n").encode("utf-8"))
     return tmp_path
 
 
@@ -70,7 +70,14 @@ def test_goemotions_and_isear_give_polarity_only(root):
     assert [r[f"goemotions:g{n}"].polarity for n in (1, 2, 3, 4)] == [2, -1, 1, 0]
     assert r["goemotions:g4"].split == "val" and math.isnan(r["goemotions:g1"].valence)
     assert r["isear:k1"].polarity == 2 and r["isear:k2"].polarity == 0
-    assert r["isear:k2"].text == "A dog | chased me."  # a '|' inside the situation survives
+    assert r["isear:k2"].text == "A dog | chased me in São Paulo."  # a '|' inside the situation survives
+    assert r["isear:k1"].text == "When I passed my exam."  # the database's 'á' line-break markers are gone
+
+
+def test_double_encoded_utf8_is_repaired_and_real_accents_are_kept():
+    assert fix_mojibake("slip\u00c3\u00a2\u00e2\u201a\u00ac\u00e2\u20ac\u009d") == "slip\u2014"
+    assert fix_mojibake("Ã©tÃ©") == "été"
+    assert fix_mojibake("ELAS NÃO PAGAM") == "ELAS NÃO PAGAM"
 
 
 def test_hashed_split_keeps_duplicates_together_and_is_roughly_80_10_10():
