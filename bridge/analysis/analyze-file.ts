@@ -2,6 +2,8 @@
 import { basename } from 'node:path'
 import { decodeAudioFile } from '../audio/decode.js'
 import { EmotionModel, type EmotionModelOptions } from '../engine/emotion-model.js'
+import { loadManifest } from '../engine/manifest.js'
+import { defaultModelDir } from '../engine/model-dir.js'
 import { loadLyrics } from '../lyrics/index.js'
 import { loadSections } from '../sections/index.js'
 import { analyzePcm, type AnalysisProgress } from './analyze-audio.js'
@@ -29,15 +31,17 @@ export type AnalyzeFileOptions = {
 export async function analyzeFile(audioPath: string, options: AnalyzeFileOptions = {}): Promise<Analysis> {
   const progress = options.onProgress ?? (() => {})
   const preset = typeof options.preset === 'object' ? options.preset : await loadPreset(options.preset ?? 'default')
+  // decode and read the text files before loading the model: a bad input fails in a second
+  const rate = options.model?.sampleRate ?? (await loadManifest(options.modelOptions?.modelDir ?? defaultModelDir())).audio.sample_rate
+  progress({ phase: 'decode', done: 0, total: 1 })
+  const audio = await decodeAudioFile(audioPath, { sampleRate: rate })
+  progress({ phase: 'decode', done: 1, total: 1 })
+  const spans = options.sectionsPath ? await loadSections(options.sectionsPath, { duration: audio.duration, tempo: options.tempo }) : []
+  const lyrics = options.lyricsPath ? await loadLyrics(options.lyricsPath, { duration: audio.duration, sections: spans.length > 0 ? spans : undefined }) : []
   progress({ phase: 'load', done: 0, total: 1 })
   const model = options.model ?? (await EmotionModel.load(options.modelOptions))
   progress({ phase: 'load', done: 1, total: 1 })
   try {
-    progress({ phase: 'decode', done: 0, total: 1 })
-    const audio = await decodeAudioFile(audioPath, { sampleRate: model.sampleRate })
-    progress({ phase: 'decode', done: 1, total: 1 })
-    const spans = options.sectionsPath ? await loadSections(options.sectionsPath, { duration: audio.duration, tempo: options.tempo }) : []
-    const lyrics = options.lyricsPath ? await loadLyrics(options.lyricsPath, { duration: audio.duration, sections: spans.length > 0 ? spans : undefined }) : []
     return await analyzePcm({
       pcm: audio.pcm,
       model,

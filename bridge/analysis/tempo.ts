@@ -7,14 +7,19 @@ export type TempoOptions = {
   maxBpm?: number
 }
 
-/** Onset strength per hop: half-wave rectified increase of log magnitude, summed over bins. */
+/** Onset strength per hop: half-wave rectified increase of log magnitude (floored 50 dB under the peak), summed over bins. */
 export function onsetEnvelope(pcm: Float32Array, sampleRate: number, nFft = 1024, hop = 160): { env: Float64Array; rate: number } {
   const spec = magnitudes(pcm, sampleRate, nFft, hop)
+  let peak = 0
+  for (let i = 0; i < spec.data.length; i++) if (spec.data[i]! > peak) peak = spec.data[i]!
+  // below the floor, leakage and interference flicker would read as onsets
+  const floor = Math.max(peak * 10 ** (-50 / 20), 1e-9)
+  const logs = spec.data.map((m) => Math.log(Math.max(m, floor)))
   const env = new Float64Array(spec.frames)
   for (let f = 1; f < spec.frames; f++) {
     let s = 0
     for (let k = 1; k < spec.bins; k++) {
-      const d = Math.log1p(1000 * spec.data[f * spec.bins + k]!) - Math.log1p(1000 * spec.data[(f - 1) * spec.bins + k]!)
+      const d = logs[f * spec.bins + k]! - logs[(f - 1) * spec.bins + k]!
       if (d > 0) s += d
     }
     env[f] = s
@@ -28,6 +33,9 @@ export function estimateTempo(pcm: Float32Array, sampleRate: number, options: Te
   const maxBpm = options.maxBpm ?? 200
   if (pcm.length < 5 * sampleRate) return null
   const { env, rate } = onsetEnvelope(pcm, sampleRate)
+  // steady sound: far under one dB of rise per hop summed over the spectrum (music reads tens)
+  const meanOnset = env.reduce((a, b) => a + b, 0) / Math.max(1, env.length)
+  if (meanOnset < 2) return null
   // remove the slow trend (1 s moving mean) so that loudness changes are not beats
   const reach = Math.round(rate / 2)
   const detrended = new Float64Array(env.length)

@@ -4,7 +4,7 @@ import { dirname, extname, join, basename } from 'node:path'
 import { analyzeFile } from '../analysis/analyze-file.js'
 import { formatSummary } from '../analysis/format-summary.js'
 import { framesToCsv } from '../analysis/frames-csv.js'
-import { listPresets, loadPreset } from '../analysis/presets.js'
+import { loadPreset } from '../analysis/presets.js'
 import type { Analysis } from '../analysis/types.js'
 import { DEVICES, parseDevice } from '../engine/execution-provider.js'
 import { numberOption, parseArgs, UsageError } from './args.js'
@@ -56,7 +56,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     preset = await loadPreset(args.values.preset)
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}; presets: ${(await listPresets()).join(', ')}`)
+    throw new UsageError((err as Error).message)
   }
 
   const bar = new ProgressBar()
