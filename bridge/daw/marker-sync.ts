@@ -41,7 +41,7 @@ export class MarkerSync {
     private readonly toSeconds: ToSeconds,
     options: MarkerSyncOptions = {},
   ) {
-    this.o = { ...defaults, ...options }
+    this.o = { ...defaults, ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as MarkerSyncOptions) }
   }
 
   /** Sets one field of a region slot. */

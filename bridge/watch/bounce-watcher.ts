@@ -74,9 +74,10 @@ export class BounceWatcher {
     const pollMs = options.pollMs ?? defaults.pollMs
     if (!(settleMs >= 0)) throw new RangeError(`settleMs must be >= 0, got ${settleMs}`)
     if (!(pollMs > 0)) throw new RangeError(`pollMs must be > 0, got ${pollMs}`)
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as BounceWatcherOptions
     this.o = {
       ...defaults,
-      ...options,
+      ...given,
       settleMs,
       pollMs,
       accept: options.accept ?? ((f) => AUDIO_EXTENSIONS.includes(extname(f).toLowerCase()) && !basename(f).startsWith('.')),
