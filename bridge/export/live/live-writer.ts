@@ -2,7 +2,8 @@
  * Live writes: while the DAW plays, sends each mapped lane's value at the play head to a DAW parameter
  * over OSC/UDP, so the DAW records it as automation in its write/latch/touch mode. Nothing is sent
  * while the transport is stopped; each lane sends at most `rateHz` messages a second, and only when
- * its value changes. The value follows the newest analysed frame at or before the play head.
+ * its value moved by half its tolerance or more. The value follows the newest analysed frame at or
+ * before the play head, shaped like the lane's exports (smoothing is causal here).
  */
 import { createSocket, type Socket } from 'node:dgram'
 import { isIPv6 } from 'node:net'
@@ -62,7 +63,17 @@ export type LiveWriterEvents = {
   error: [error: Error]
 }
 
-type LaneState = { lane: ResolvedLane; target: LiveTarget; smoother: CausalSmoother; lastSentAt: number; lastValue: number | null; lastCurve: number | null }
+type LaneState = {
+  lane: ResolvedLane
+  target: LiveTarget
+  smoother: CausalSmoother
+  lastSentAt: number
+  /** Normalised value last sent, and the scaled value that went out */
+  lastValue: number | null
+  lastSent: number | null
+  /** Last curve value seen, for lyric gaps under 'hold' */
+  lastCurve: number | null
+}
 
 /** Writes mapped emotion lanes to a DAW parameter over OSC while the DAW plays. */
 export class LiveWriter {
@@ -93,6 +104,7 @@ export class LiveWriter {
       smoother: new CausalSmoother(lane.smoothing),
       lastSentAt: -Infinity,
       lastValue: null,
+      lastSent: null,
       lastCurve: null,
     }))
   }
@@ -186,6 +198,7 @@ export class LiveWriter {
     for (const l of this.lanes) {
       l.smoother.reset()
       l.lastValue = null
+      l.lastSent = null
       l.lastSentAt = -Infinity
     }
     for (const l of this.lanes) for (const t of this.dialect.onPlay) this.sendTemplate(t, l, null)
@@ -219,11 +232,16 @@ export class LiveWriter {
       if (x === null) continue // nothing sung yet: nothing to hold
       l.lastCurve = x
       const y = shapeValue(l.lane, l.smoother.next(head, x))
+      // A change smaller than half the lane's tolerance is not worth a message (nor a recorded point).
+      if (l.lastValue !== null && Math.abs(y - l.lastValue) < l.lane.tolerance / 2) continue
       const { min, max } = { min: l.target.min ?? this.dialect.value.min, max: l.target.max ?? this.dialect.value.max }
       let value = min + (max - min) * y
-      if (this.dialect.value.type === 'i') value = Math.round(value)
-      if (l.lastValue !== null && Math.abs(value - l.lastValue) < (this.dialect.value.type === 'i' ? 0.5 : 1e-6)) continue
-      l.lastValue = value
+      if (this.dialect.value.type === 'i') {
+        value = Math.round(value)
+        if (value === l.lastSent) continue
+      }
+      l.lastValue = y
+      l.lastSent = value
       l.lastSentAt = now
       void this.sendTemplate(this.dialect.send, l, value)
     }

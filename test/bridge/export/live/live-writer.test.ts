@@ -47,10 +47,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const valenceLane = { name: 'Valence', curve: 'fused.valence', target: { cc: 20 } }
 const arousalLane = { name: 'Arousal', curve: 'fused.arousal', target: { cc: 21 } }
 
-/** Frames every `hop` seconds whose valence rises by 0.001 per frame, so each frame's value is known. */
-function rampFrames(hop: number, count: number): Frame[] {
+/** Frames every `hop` seconds whose valence rises by `step` per frame, so each frame's value is known. */
+function rampFrames(hop: number, count: number, step = 0.02): Frame[] {
   const template = makeAnalysis({ duration: 20 }).frames[0]!
-  return Array.from({ length: count }, (_, i) => ({ ...template, t: i * hop, valence: -1 + 0.001 * i, arousal: 0.5 }))
+  return Array.from({ length: count }, (_, i) => ({ ...template, t: i * hop, valence: Math.min(1, -1 + step * i), arousal: 0.5 }))
 }
 
 let cleanups: (() => Promise<void>)[] = []
@@ -100,7 +100,7 @@ describe('LiveWriter', () => {
 
   test('each lane sends at most rateHz messages a second, spaced by the interval', async () => {
     const { daw, bridge } = await setup('reaper', { name: 'm', lanes: [valenceLane] } as Mapping, { rateHz: 10 })
-    bridge.emit('frames', rampFrames(0.01, 2000)) // a new value every 10 ms
+    bridge.emit('frames', rampFrames(0.01, 2000, 0.003)) // a new value every 10 ms
     bridge.transport(true, 1)
     await sleep(1000)
     bridge.transport(false, 2)
@@ -110,6 +110,15 @@ describe('LiveWriter', () => {
     for (let i = 1; i < sent.length; i++) expect(sent[i]!.at - sent[i - 1]!.at).toBeGreaterThan(80)
     // values follow the play head upward
     for (let i = 1; i < sent.length; i++) expect(sent[i]!.args[0] as number).toBeGreaterThan(sent[i - 1]!.args[0] as number)
+  })
+
+  test('a value that moves less than half the tolerance is not sent again', async () => {
+    const { daw, bridge } = await setup('reaper', { name: 'm', tolerance: 0.01, lanes: [valenceLane] } as Mapping, { rateHz: 50 })
+    bridge.emit('frames', rampFrames(0.01, 2000, 0.00002)) // 0.001 of the range per second
+    bridge.transport(true, 1)
+    await sleep(600)
+    bridge.transport(false, 1.6)
+    expect(daw.messages).toHaveLength(1)
   })
 
   test('Bitwig (DrivenByMoss): touches the parameter on play, writes 0..127 integers, releases it on stop', async () => {
