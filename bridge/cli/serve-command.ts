@@ -1,4 +1,5 @@
 /** `emolane serve`: runs the live bridge (OSC/WebSocket ingest, /ws feed, panel, HTTP API) until Ctrl-C. */
+import { attachDawServe, listInputsIfAsked } from '../daw/serve-integration.js'
 import { DEVICES, parseDevice } from '../engine/execution-provider.js'
 import { Bridge } from '../server/bridge.js'
 import { bridgeDefaults, type BridgeOptions } from '../server/options.js'
@@ -30,13 +31,18 @@ analyses as the song plays, serves the panel and the /ws feed, and keeps the tim
                          per-source ingest rate limits (default ${bridgeDefaults.maxMessagesPerSecond}, ${bridgeDefaults.maxBytesPerSecond})
   --max-clients N        feed clients at once (default ${bridgeDefaults.maxClients})
   --batch N              windows per model run (default ${bridgeDefaults.batchSize})
+  --daw SPEC[,SPEC]      follow DAWs over their own OSC: reaper, ableton, bitwig or a preset .json,
+                         each optionally :PORT (listen) and @HOST[:PORT] (DAW), e.g. reaper,ableton
+  --input DEVICE         capture an input device (a loopback of the DAW's master bus), 'default',
+                         or 'list' to show the devices; song time comes from --daw when given
+  --input-latency S      capture latency in seconds, if the curve runs late against the DAW
   --quiet                no log lines (errors still go to the feed)`
 
 const spec = {
   values: {
     host: undefined, 'http-port': undefined, 'osc-port': undefined, device: 'auto', preset: undefined, model: undefined, project: undefined,
     'data-dir': undefined, token: undefined, 'max-duration': undefined, 'max-message-bytes': undefined, 'max-messages-per-second': undefined,
-    'max-bytes-per-second': undefined, 'max-clients': undefined, batch: undefined,
+    'max-bytes-per-second': undefined, 'max-clients': undefined, batch: undefined, daw: undefined, input: undefined, 'input-latency': undefined,
   },
   flags: ['no-osc', 'no-persist', 'no-persist-audio', 'quiet'],
   positionals: [0, 0] as [number, number],
@@ -116,6 +122,7 @@ export function closeOnSignal(bridge: Bridge, before?: () => void): Promise<void
 
 async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, spec)
+  if (await listInputsIfAsked(args.values.input)) return 0
   const options = bridgeOptionsFrom(args)
   let bridge: Bridge
   try {
@@ -125,7 +132,14 @@ async function run(argv: string[]): Promise<number> {
     throw err
   }
   console.error(describeBridge(bridge))
-  await closeOnSignal(bridge)
+  let daw
+  try {
+    daw = await attachDawServe(bridge, { daw: args.values.daw, input: args.values.input, inputLatency: numberOption(args, 'input-latency', 0, 2), host: options.host, log: options.log })
+  } catch (err) {
+    await bridge.close()
+    throw err
+  }
+  await closeOnSignal(bridge, () => void daw.close())
   return 0
 }
 

@@ -5,3 +5,4 @@ export { listenDialect, type DialectListener, type DialectListenerOptions } from
 export { DialectMessageError, DialectSession, parseTimeText } from './dialect-session.js'
 export { MarkerSync, type MarkerSink } from './marker-sync.js'
 export { TransportFollower, type SongClock } from './transport-follower.js'
+export { attachDawServe, dawSink, listInputsIfAsked, type DawServe, type DawServeOptions } from './serve-integration.js'
