@@ -21,17 +21,16 @@ export function magnitudes(pcm: Float32Array, sampleRate: number, nFft: number, 
   const bins = nFft / 2 + 1
   const frames = pcm.length >= nFft ? 1 + Math.floor((pcm.length - nFft) / hop) : pcm.length > 0 ? 1 : 0
   const data = new Float32Array(frames * bins)
-  const re = new Float64Array(nFft)
-  const im = new Float64Array(nFft)
+  const frame = new Float64Array(nFft)
+  const power = new Float64Array(bins)
   for (let f = 0; f < frames; f++) {
     const start = f * hop
     for (let n = 0; n < nFft; n++) {
       const i = start + n
-      re[n] = i < pcm.length ? pcm[i]! * w[n]! : 0
-      im[n] = 0
+      frame[n] = i < pcm.length ? pcm[i]! * w[n]! : 0
     }
-    fft.transform(re, im)
-    for (let k = 0; k < bins; k++) data[f * bins + k] = Math.hypot(re[k]!, im[k]!)
+    fft.powerSpectrum(frame, power)
+    for (let k = 0; k < bins; k++) data[f * bins + k] = Math.sqrt(power[k]!)
   }
   return { data, frames, bins, hop, nFft, sampleRate }
 }

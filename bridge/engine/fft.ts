@@ -8,6 +8,9 @@ export class Fft {
   private readonly reversed: Uint32Array
   private scratchRe: Float64Array | undefined
   private scratchIm: Float64Array | undefined
+  private half: Fft | undefined
+  private splitCos: Float64Array | undefined
+  private splitSin: Float64Array | undefined
 
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 2 || (size & (size - 1)) !== 0) {
@@ -61,12 +64,46 @@ export class Fft {
 
   /** Power spectrum |X[k]|^2 for k in 0..size/2 of a real frame (`frame` is left untouched). */
   powerSpectrum(frame: Float64Array, out: Float64Array = new Float64Array(this.size / 2 + 1)): Float64Array {
-    const re = (this.scratchRe ??= new Float64Array(this.size))
-    const im = (this.scratchIm ??= new Float64Array(this.size))
-    re.set(frame)
-    im.fill(0)
-    this.transform(re, im)
-    for (let k = 0; k <= this.size / 2; k++) out[k] = re[k]! * re[k]! + im[k]! * im[k]!
+    const n = this.size
+    if (frame.length !== n) throw new RangeError(`FFT expects a frame of ${n}, got ${frame.length}`)
+    if (n < 4) {
+      const re = Float64Array.from(frame)
+      const im = new Float64Array(n)
+      this.transform(re, im)
+      for (let k = 0; k <= n / 2; k++) out[k] = re[k]! * re[k]! + im[k]! * im[k]!
+      return out
+    }
+    // a real frame of n as a complex one of n/2 (even samples real, odd imaginary), then untangled
+    const half = (this.half ??= new Fft(n / 2))
+    const m = n / 2
+    if (!this.splitCos || !this.splitSin) {
+      this.splitCos = Float64Array.from({ length: m + 1 }, (_, k) => Math.cos((2 * Math.PI * k) / n))
+      this.splitSin = Float64Array.from({ length: m + 1 }, (_, k) => -Math.sin((2 * Math.PI * k) / n))
+    }
+    const cos = this.splitCos
+    const sin = this.splitSin
+    const re = (this.scratchRe ??= new Float64Array(m))
+    const im = (this.scratchIm ??= new Float64Array(m))
+    for (let i = 0; i < m; i++) {
+      re[i] = frame[2 * i]!
+      im[i] = frame[2 * i + 1]!
+    }
+    half.transform(re, im)
+    for (let k = 0; k <= m; k++) {
+      const a = k % m
+      const b = (m - k) % m
+      // E[k] = (Z[k] + conj Z[m-k]) / 2, O[k] = (Z[k] - conj Z[m-k]) / 2i
+      const er = (re[a]! + re[b]!) / 2
+      const ei = (im[a]! - im[b]!) / 2
+      const or = (im[a]! + im[b]!) / 2
+      const oi = -(re[a]! - re[b]!) / 2
+      // X[k] = E[k] + e^(-2 pi i k / n) O[k]
+      const c = cos[k]!
+      const s = sin[k]!
+      const xr = er + c * or - s * oi
+      const xi = ei + c * oi + s * or
+      out[k] = xr * xr + xi * xi
+    }
     return out
   }
 }
