@@ -99,7 +99,8 @@ describe('EmotionModel.load', () => {
   async function copyModel(): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'emolane-model-'))
     temp.push(dir)
-    await cp(modelDir, dir, { recursive: true, filter: (src) => !src.includes('__pycache__') && !src.endsWith('.py') })
+    // only what the bridge reads: the manifest, the tokenizer and the graphs
+    for (const entry of ['manifest.json', 'tokenizer.json', 'onnx']) await cp(join(modelDir, entry), join(dir, entry), { recursive: true })
     return dir
   }
 
