@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Bridge } from '../../bridge/server/bridge.js'
+import { startBridge, tempDataDir } from './live-helpers.js'
+
+const ROOT = join(import.meta.dirname, '..', '..')
+const CLI = join(ROOT, 'dist', 'cli.js')
+const run = promisify(execFile)
+
+describe('emolane stream, as a user runs it', () => {
+  let bridge: Bridge
+  const data = tempDataDir()
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`)
+    bridge = await startBridge({ dataDir: data.dir })
+  })
+  afterAll(async () => {
+    await bridge?.close()
+    data.remove()
+  })
+
+  test.each(['udp', 'ws'])('plays the example song with its lyrics and sections into a bridge over %s', async (kind) => {
+    const to = kind === 'udp' ? `udp://127.0.0.1:${bridge.oscPort}` : `${bridge.httpUrl!.replace('http', 'ws')}/ws-in`
+    const ex = (f: string) => join(ROOT, 'examples', f)
+    const { stderr } = await run(process.execPath, [CLI, 'stream', ex('demo-song.mp3'), '--lyrics', ex('demo-song.lrc'), '--sections', ex('demo-sections.csv'), '--to', to, '--speed', '16', '--until', '12', '--tempo', '135', '--quiet'])
+    expect(stderr).toMatch(/12\.0 s of audio in \d+ blocks, 12 lyric lines, 3 sections/)
+    await bridge.settle()
+    const a = bridge.analysis()
+    expect(a.frames.at(-1)!.t).toBe(11.5)
+    expect(a.lyrics).toHaveLength(12)
+    expect(a.tempo).toBe(135)
+    expect(a.sections[0]!.name).toBe('Verse')
+  })
+
+  test('explains a bad --to', async () => {
+    const err = await run(process.execPath, [CLI, 'stream', join(ROOT, 'examples', 'demo-song.mp3'), '--to', 'tcp://nowhere']).catch((e) => e)
+    expect(err.code).toBe(2)
+    expect(err.stderr).toContain('--to must be udp://host:port or ws://host:port/ws-in')
+  })
+})
