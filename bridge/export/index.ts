@@ -20,6 +20,8 @@ export { AnalysisError } from './curves.js'
 export { MappingError, resolveMapping } from './mapping.js'
 export { listMappings, loadMapping, type MappingInfo } from './mapping-presets.js'
 export type { CurveId, Mapping, LaneSpec, ResolvedMapping } from './types.js'
+export { LiveWriter, type LiveSource, type LiveWriterOptions } from './live/live-writer.js'
+export { listDialects, loadDialect, type LiveDialect, type LiveDialectSpec } from './live/live-dialect.js'
 
 /** File formats `exportAnalysis` writes. */
 export const EXPORT_FORMATS = ['mid', 'dawproject', 'rpp', 'csv', 'json'] as const
