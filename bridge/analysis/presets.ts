@@ -28,7 +28,7 @@ export const defaultPreset: AnalysisPreset = {
   description: 'Balanced: a reading every 0.5 s, curves smoothed over 2 s, sections of 8 s or more when found from the audio.',
   hopSeconds: 0.5,
   smoothingSeconds: 2,
-  conflictThreshold: 0.3,
+  conflictThreshold: 0.15,
   minSectionSeconds: 8,
   audioPath: 'fast',
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { analyzePcm } from '../../../bridge/analysis/analyze-audio.js'
+import { defaultPreset } from '../../../bridge/analysis/presets.js'
 import { analyzeTimeline } from '../../../bridge/analysis/timeline.js'
 import type { Analysis, Reading } from '../../../bridge/analysis/types.js'
 import { decodeAudioFile } from '../../../bridge/audio/decode.js'
@@ -85,7 +86,7 @@ describe('analyzePcm on the example song', () => {
   test('conflicts, where found, sit on sections and explain themselves', () => {
     for (const c of fast.conflicts) {
       expect(fast.sections.map((s) => s.name)).toContain(c.section)
-      expect(c.score).toBeGreaterThanOrEqual(0.3)
+      expect(c.score).toBeGreaterThanOrEqual(defaultPreset.conflictThreshold)
       expect(c.explanation).toMatch(new RegExp(`In ${c.section} the words read`))
     }
   })

@@ -1,0 +1,24 @@
+import { describe, expect, test } from 'vitest'
+import { defaultPreset, listPresets, loadPreset, validatePreset } from '../../../bridge/analysis/presets.js'
+
+describe('analysis presets', () => {
+  test('ships default, live-fast and detailed, each valid', async () => {
+    const names = await listPresets()
+    expect(names).toEqual(expect.arrayContaining(['default', 'live-fast', 'detailed']))
+    for (const name of names) expect((await loadPreset(name)).name).toBe(name)
+  })
+
+  test('the built-in default is the shipped default.json', async () => {
+    expect(await loadPreset('default')).toEqual(defaultPreset)
+  })
+
+  test('an unknown preset lists the available ones', async () => {
+    await expect(loadPreset('loud')).rejects.toThrow(/available: .*default/)
+  })
+
+  test('out-of-range fields are refused, saying which', () => {
+    expect(() => validatePreset({ hopSeconds: 0 })).toThrow(/hopSeconds/)
+    expect(() => validatePreset({ conflictThreshold: 2 })).toThrow(/conflictThreshold/)
+    expect(() => validatePreset({ audioPath: 'gpu' })).toThrow(/audioPath/)
+  })
+})
