@@ -107,3 +107,20 @@ def test_lexicon_merges_sources_by_mean(tmp_path):
     ids, targets = token_va_targets("So happy", Tokenizer.load(), table)
     assert np.isnan(targets[0]).all() and np.isnan(targets[1]).all()
     assert targets[2] == pytest.approx(np.array(table["happy"], np.float32))
+
+
+def test_mirex_lyrics_follow_their_songs_music_split():
+    from model.data.paths import DatasetsMissingError, datasets_root
+    from model.data.splits import load_splits
+    from model.data.text_sets import load_lyrics
+
+    try:
+        datasets_root()
+    except DatasetsMissingError:
+        pytest.skip("../shared/datasets is not here (set EMOLANE_DATASETS to run this check)")
+    doc = load_splits()
+    lyrics = load_lyrics("all")
+    assert len(lyrics) == 614
+    for rec in lyrics:
+        assert rec.split == doc["songs"][doc["clips"][rec.id]] and "\r" not in rec.text
+    assert {r.split for r in load_lyrics("test")} == {"test"}
