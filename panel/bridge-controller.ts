@@ -116,9 +116,8 @@ export class BridgeController implements ReactiveController {
     this.socket = socket
     socket.onopen = () => this.socketOnOpen()
     socket.onmessage = (ev) => this.socketOnMessage(ev)
-    socket.onerror = () => {
-      this.lastProblem = `no bridge answering at ${this.opts.url}`
-    }
+    // A failed socket always closes too; socketOnClose says what happened.
+    socket.onerror = null
     socket.onclose = (ev) => this.socketOnClose(socket, ev)
     this.host.requestUpdate()
   }
@@ -155,13 +154,13 @@ export class BridgeController implements ReactiveController {
     if (socket !== this.socket) return
     this.socket = null
     if (!this.active) return
-    const firstLoss = this.lostAt === null
-    if (firstLoss) this.lostAt = this.now()
+    if (this.lostAt === null) this.lostAt = this.now()
     // Freeze the play head where it was: the transport is unknown until the bridge is back.
     const t = this.state.transport
     this.state.transport = { ...t, playing: false, time: this.state.playhead(this.now()), receivedAt: this.now() }
     if (ev.code === 4401 || ev.code === 1008) this.lastProblem = `the bridge refused the feed: ${ev.reason || 'token missing or wrong'}`
-    else if (firstLoss && this.wasOpen) this.lastProblem = 'the bridge went away'
+    else if (this.wasOpen) this.lastProblem = 'the bridge went away; the timeline shown is what it last sent'
+    else this.lastProblem = `no bridge answering at ${this.opts.url}`
     this.scheduleRetry()
   }
 

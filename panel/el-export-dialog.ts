@@ -40,6 +40,8 @@ export class ElExportDialog extends LitElement {
   @property({ attribute: false }) formats: readonly ExportFormat[] = []
   /** Mappings to offer. */
   @property({ attribute: false }) mappings: readonly ExportMapping[] = []
+  /** Why the formats and mappings could not be listed (shown in the dialog), or empty. */
+  @property() problem = ''
   /** Access token for the bridge's API, null when none is needed. */
   @property({ attribute: false }) token: string | null = null
   /** Fetch used for the export request (tests pass their own). */
@@ -92,6 +94,7 @@ export class ElExportDialog extends LitElement {
           </select>
         </label>
         ${description ? html`<p class="hint">${description}</p>` : nothing}
+        ${this.problem ? html`<p class="result error" role="alert">${this.problem}</p>` : nothing}
         ${p.kind === 'done' ? html`<p class="result" role="status">Downloaded ${p.filename} (${p.bytes.toLocaleString()} bytes).</p>` : nothing}
         ${p.kind === 'error' ? html`<p class="result error" role="alert">${p.message}</p>` : nothing}
         <div class="row">

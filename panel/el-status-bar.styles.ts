@@ -36,6 +36,12 @@ export const statusBarStyles = css`
     background: var(--el-warn);
     border-radius: 1px;
   }
+  .facts {
+    display: contents;
+  }
+  .facts.stale .item {
+    opacity: 0.5;
+  }
   .item {
     color: var(--el-muted);
     min-width: 0;

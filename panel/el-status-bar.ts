@@ -70,7 +70,8 @@ export class ElStatusBar extends LitElement {
       <span class="sr" role="status" aria-live="polite">${this.announcement()}</span>
       ${c.state === 'reconnecting' ? html`<button @click=${() => emit(this, 'el-retry-request', {})}>Retry now</button>` : nothing}
       ${s
-        ? html`<span class="item" data-model>
+        ? html`<span class="facts ${c.state === 'open' ? '' : 'stale'}" title=${c.state === 'open' ? '' : 'as last reported before the bridge went away'}>
+            <span class="item" data-model>
               model <b>${s.model.name} ${s.model.version}</b>
               <span class="badge ${s.model.trained ? 'trained' : 'untrained'}" title=${s.model.trained ? 'trained weights' : 'untrained weights: readings are not meaningful'}
                 >${s.model.trained ? 'trained' : 'untrained'}</span
@@ -82,7 +83,8 @@ export class ElStatusBar extends LitElement {
               ${s.keepingUp ? html`<b>keeping up</b>` : html`<b class="behind">falling behind</b>`} · ${s.pending} pending${s.coalesced ? html` · ${s.coalesced} skipped` : nothing}
               ${s.latencyMs !== null && Number.isFinite(s.latencyMs) ? html` · ${Math.round(s.latencyMs)} ms` : nothing}
             </span>
-            <span class="item">project <b>${s.project}</b></span>`
+            <span class="item">project <b>${s.project}</b></span>
+          </span>`
         : nothing}
       ${c.problem && c.state !== 'open' ? html`<span class="problem">${c.problem}</span>` : nothing}
       ${this.error ? html`<span class="problem" title=${this.error.time}>bridge: ${this.error.code}: ${this.error.message}</span>` : nothing}

@@ -77,7 +77,7 @@ export class EmolanePanel extends LitElement {
   private series: CurveSeries = { fused: [], audio: [], lyrics: [] }
   private seriesKey = ''
   private readoutTimer: ReturnType<typeof setInterval> | null = null
-  private optionsLoaded = false
+  private presetsProbed = false
 
   override connectedCallback(): void {
     // The controller must exist before Lit calls hostConnected on its controllers.
@@ -107,9 +107,9 @@ export class EmolanePanel extends LitElement {
       this.series = smoothFrames(st.frames, this.settings.smoothing)
       this.seriesKey = key
     }
-    if (this.bridge.connection === 'open' && !this.optionsLoaded) {
-      this.optionsLoaded = true
-      void this.loadOptions()
+    if (this.bridge.connection === 'open' && !this.presetsProbed) {
+      this.presetsProbed = true
+      void this.loadPresets()
     }
     void changed
   }
@@ -208,8 +208,8 @@ export class EmolanePanel extends LitElement {
         .formats=${this.exportOptions?.formats ?? []}
         .mappings=${this.exportOptions?.mappings ?? []}
         .token=${this.token}
-      ></el-export-dialog>
-      ${this.exportProblem ? html`<p class="legend" role="note">${this.exportProblem}</p>` : nothing}`
+        .problem=${this.exportProblem}
+      ></el-export-dialog>`
   }
 
   private currentConflict(): Conflict | null {
@@ -253,17 +253,24 @@ export class EmolanePanel extends LitElement {
     await this.exportDialog?.show()
   }
 
+  /** Asks the bridge what it exports (on first use of the dialog: most sessions never export). */
   private async loadOptions(): Promise<void> {
-    const [exp, presets] = await Promise.allSettled([fetchExportOptions(fetch, this.token), fetchPresets(fetch, this.token)])
-    if (exp.status === 'fulfilled') {
-      this.exportOptions = exp.value
+    try {
+      this.exportOptions = await fetchExportOptions(fetch, this.token)
       this.exportProblem = ''
-    } else {
-      this.exportProblem = `Export is unavailable: ${exp.reason instanceof Error ? exp.reason.message : String(exp.reason)}`
+    } catch (err) {
+      this.exportProblem = `Export is unavailable: ${err instanceof Error ? err.message : String(err)}`
     }
-    if (presets.status === 'fulfilled') {
-      this.presets = presets.value.presets
-      this.presetLocked = presets.value.locked ?? ''
+  }
+
+  /** Asks the bridge which analysis presets it can switch to; a bridge that cannot keeps the picker read-only. */
+  private async loadPresets(): Promise<void> {
+    try {
+      const list = await fetchPresets(fetch, this.token)
+      this.presets = list.presets
+      this.presetLocked = list.locked ?? ''
+    } catch {
+      this.presets = []
     }
   }
 

@@ -133,6 +133,19 @@ describe('BridgeController', () => {
     expect(ctl.connection).toBe('open')
   })
 
+  test('a bridge that never answered is told apart from one that went away', () => {
+    ctl.hostConnected()
+    sockets[0]!.drop()
+    expect(ctl.lastProblem).toBe('no bridge answering at ws://127.0.0.1:1/ws?token=abc')
+    vi.advanceTimersByTime(10_000)
+    sockets[1]!.open()
+    sockets[1]!.send(snapshot())
+    sockets[1]!.drop()
+    vi.advanceTimersByTime(10_000)
+    sockets[2]!.drop()
+    expect(ctl.lastProblem).toMatch(/^the bridge went away/)
+  })
+
   test('a refused token is reported as such', () => {
     ctl.hostConnected()
     sockets[0]!.drop(4401)

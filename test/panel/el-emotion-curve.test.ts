@@ -42,7 +42,7 @@ describe('<el-emotion-curve> in Chromium', () => {
     await page.evaluate(
       async ({ fs, view, settings, W, H }) => {
         document.querySelector('#probe')?.remove()
-        const el = document.createElement('el-emotion-curve') as HTMLElement & Record<string, unknown>
+        const el = document.createElement('el-emotion-curve') as unknown as HTMLElement & Record<string, unknown>
         el.id = 'probe'
         el.style.cssText = `position:fixed;left:0;top:0;width:${W}px;height:${H}px;background:#000;z-index:10`
         Object.assign(el, { frames: fs, view, settings, hop: 0.5 })
