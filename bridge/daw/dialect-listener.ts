@@ -48,7 +48,7 @@ export async function listenDialect(preset: DialectPreset, sink: BridgeInput & M
   const sendTo = options.sendTo ?? preset.sendTo
   const log = options.log ?? (() => {})
   const onError = options.onError ?? ((e) => console.error(`emolane: ${e.source}: ${e.message}`))
-  const session = new DialectSession(preset, sink, transport, { markerDebounceMs: options.markerDebounceMs })
+  const session = new DialectSession(preset, sink, transport, { markerDebounceMs: options.markerDebounceMs, log })
   const stats: DialectStats = { packets: 0, messages: 0, ignored: 0, errors: 0 }
   const source = `daw-${preset.name}`
   const report = (code: string, message: string) => {

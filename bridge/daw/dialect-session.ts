@@ -19,6 +19,8 @@ export class DialectMessageError extends Error {
 export type DialectSessionOptions = {
   /** Coalesce marker bursts for this long, default 100 ms */
   markerDebounceMs?: number
+  /** A line for the terminal when the DAW's sections or lyric markers change */
+  log?: (line: string) => void
 }
 
 type Rule = { match: AddressMatcher; action: DialectAction }
@@ -68,6 +70,7 @@ export class DialectSession {
       lyricPrefixes: preset.lyricPrefixes,
       markersAsSections: preset.markersAsSections,
       debounceMs: options.markerDebounceMs,
+      onSync: (sections, lyrics) => options.log?.(`${preset.name}: ${sections.length} section${sections.length === 1 ? '' : 's'} (${sections.map((s) => s.name).join(', ') || 'none'}) and ${lyrics.length} lyric line${lyrics.length === 1 ? '' : 's'} from markers and regions`),
     })
   }
 

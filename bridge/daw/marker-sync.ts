@@ -23,9 +23,11 @@ export type MarkerSyncOptions = {
   markersAsSections?: boolean
   /** Coalesce bursts of marker messages for this long before telling the bridge, default 100 ms */
   debounceMs?: number
+  /** Called after each change that reached the bridge, with what the DAW now defines */
+  onSync?: (sections: SectionSpan[], lyrics: LyricLine[]) => void
 }
 
-const defaults = { lyricPrefixes: ['lyric:'], markersAsSections: true, debounceMs: 100 }
+const defaults = { lyricPrefixes: ['lyric:'], markersAsSections: true, debounceMs: 100, onSync: (_s: SectionSpan[], _l: LyricLine[]) => {} }
 
 /** Marker, region and cue state of one DAW, synced to the bridge. */
 export class MarkerSync {
@@ -73,8 +75,9 @@ export class MarkerSync {
     this.timer = null
     const derived = this.derive()
     if (!derived) return
-    this.sendSections(derived.sections)
-    this.sendLyrics(derived.lyrics)
+    const sectionsChanged = this.sendSections(derived.sections)
+    const lyricsChanged = this.sendLyrics(derived.lyrics)
+    if (sectionsChanged || lyricsChanged) this.o.onSync(derived.sections, derived.lyrics)
   }
 
   /** Cancels a pending flush. */
@@ -130,10 +133,12 @@ export class MarkerSync {
     return { sections: finishSections(raw, { source: 'daw' }), lyrics: finishLines(lyricLines) }
   }
 
-  private sendSections(next: SectionSpan[]): void {
+  /** Sends what changed; true when anything did. */
+  private sendSections(next: SectionSpan[]): boolean {
     const key = (s: SectionSpan) => `${s.start}|${s.end}|${s.name}`
     const sent = new Set(this.sentSections.map(key))
     const now = new Set(next.map(key))
+    const changed = next.length !== this.sentSections.length || next.some((s) => !sent.has(key(s)))
     const removed = this.sentSections.some((s) => !now.has(key(s)))
     if (removed && this.sink.clearSections) {
       this.sink.clearSections()
@@ -142,12 +147,14 @@ export class MarkerSync {
       for (const s of next) if (!sent.has(key(s))) this.sink.section(s)
     }
     this.sentSections = next
+    return changed
   }
 
-  private sendLyrics(next: LyricLine[]): void {
+  private sendLyrics(next: LyricLine[]): boolean {
     const key = (l: LyricLine) => `${l.start}|${l.end}|${l.text}`
     const sent = new Set(this.sentLyrics.map(key))
     const now = new Set(next.map(key))
+    const changed = next.length !== this.sentLyrics.length || next.some((l) => !sent.has(key(l)))
     if (this.sentLyrics.some((l) => !now.has(key(l)))) {
       this.sink.clearLyrics()
       for (const l of next) this.sink.lyricLine(l)
@@ -155,5 +162,6 @@ export class MarkerSync {
       for (const l of next) if (!sent.has(key(l))) this.sink.lyricLine(l)
     }
     this.sentLyrics = next
+    return changed
   }
 }
