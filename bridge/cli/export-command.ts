@@ -2,7 +2,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { Analysis } from '../analysis/types.js'
-import { EXPORT_FORMATS, exportAnalysis, listMappings, type ExportFormat } from '../export/index.js'
+import { EXPORT_FORMATS, exportAnalysis, listMappings, loadMapping, type ExportFormat } from '../export/index.js'
 import { parseArgs, UsageError } from './args.js'
 import type { Command } from './command.js'
 
@@ -72,10 +72,11 @@ export const exportCommand: Command = {
     const rppKind = args.values['rpp-kind']
     if (rppKind !== undefined && rppKind !== 'template' && rppKind !== 'project') throw new UsageError(`--rpp-kind must be template or project, got ${JSON.stringify(rppKind)}`)
 
+    const mapping = await loadMapping(args.values.mapping) // a preset name or a mapping file
     const analysis = await readAnalysis(input)
     const result = await exportAnalysis(analysis, {
       to: to as ExportFormat,
-      mapping: args.values.mapping,
+      mapping,
       timeUnit,
       rppKind,
       fourteenBit: args.flags.has('14bit'),

@@ -9,7 +9,7 @@ import { writeDawproject } from './dawproject-writer.js'
 import { writeJson } from './json-writer.js'
 import { laneCurves, linearLanePoints } from './lanes.js'
 import { MappingError, withFourteenBit } from './mapping.js'
-import { loadMapping } from './mapping-presets.js'
+import { loadMapping, loadPresetMapping } from './mapping-presets.js'
 import { writeRpp } from './rpp-writer.js'
 import { laneEvents, levelsOf, writeSmf } from './smf-writer.js'
 import { TempoMap } from './tempo-map.js'
@@ -18,7 +18,7 @@ import type { Mapping } from './types.js'
 
 export { AnalysisError } from './curves.js'
 export { MappingError, resolveMapping } from './mapping.js'
-export { listMappings, loadMapping, type MappingInfo } from './mapping-presets.js'
+export { listMappings, loadMapping, loadPresetMapping, type MappingInfo } from './mapping-presets.js'
 export type { CurveId, Mapping, LaneSpec, ResolvedMapping } from './types.js'
 export { LiveWriter, type LiveSource, type LiveWriterOptions } from './live/live-writer.js'
 export { listDialects, loadDialect, type LiveDialect, type LiveDialectSpec } from './live/live-dialect.js'
@@ -31,7 +31,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 export type ExportOptions = {
   /** File format */
   to: ExportFormat
-  /** Preset name, path to a mapping .json, or a mapping object; default 'all-curves' */
+  /** Preset name or a mapping object, default 'all-curves' (files are read by the caller: see loadMapping) */
   mapping?: string | Mapping
   /** DAWproject point times in 'seconds' or 'beats', default 'seconds' */
   timeUnit?: 'seconds' | 'beats'
@@ -71,7 +71,8 @@ export async function exportAnalysis(analysis: Analysis, opts: ExportOptions): P
   if (opts.timeUnit !== undefined && opts.timeUnit !== 'seconds' && opts.timeUnit !== 'beats') throw new TypeError(`timeUnit must be 'seconds' or 'beats', got ${JSON.stringify(opts.timeUnit)}`)
   if (opts.rppKind !== undefined && opts.rppKind !== 'template' && opts.rppKind !== 'project') throw new TypeError(`rppKind must be 'template' or 'project', got ${JSON.stringify(opts.rppKind)}`)
   if (analysis === null || typeof analysis !== 'object') throw new AnalysisError(`expected an emolane analysis object, got ${analysis === null ? 'null' : typeof analysis}`)
-  let mapping = await loadMapping(opts.mapping)
+  // This API serves HTTP requests too: a string is a preset name, never a file to open.
+  let mapping = typeof opts.mapping === 'string' ? await loadPresetMapping(opts.mapping) : await loadMapping(opts.mapping)
   if (opts.fourteenBit) mapping = withFourteenBit(mapping)
   const lanes = laneCurves(analysis, mapping)
   const tempoKnown = typeof analysis.tempo === 'number' && Number.isFinite(analysis.tempo) && analysis.tempo > 0

@@ -52,7 +52,13 @@ export async function loadMapping(mapping: string | Mapping | undefined): Promis
   if (mapping === undefined) return loadMapping(DEFAULT_MAPPING)
   if (typeof mapping !== 'string') return resolveMapping(mapping)
   if (mapping.endsWith('.json') || mapping.includes('/') || mapping.includes('\\')) return parseFile(mapping)
-  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(mapping)) throw new MappingError(`mapping name ${JSON.stringify(mapping)} is neither a preset name nor a .json file`)
+  return loadPresetMapping(mapping)
+}
+
+/** Resolves a preset mapping by name only (never a file path): safe for names that arrive over HTTP. */
+export async function loadPresetMapping(name: string): Promise<ResolvedMapping> {
+  const mapping = name
+  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(mapping)) throw new MappingError(`mapping must be a preset name (see listMappings) or a mapping object, got ${JSON.stringify(mapping.slice(0, 80))}`)
   const path = join(presetsDir('mappings'), `${mapping}.json`)
   try {
     return await parseFile(path)

@@ -47,6 +47,12 @@ describe('exportAnalysis', () => {
     await expect(exportAnalysis(a, { to: 'dawproject', timeUnit: 'bars' as never })).rejects.toThrow(/timeUnit must be 'seconds' or 'beats'/)
   })
 
+  test('a file path as mapping is refused (the HTTP route passes request text here), without reading it', async () => {
+    await expect(exportAnalysis(makeAnalysis(), { to: 'csv', mapping: '/etc/passwd' })).rejects.toThrow(/mapping must be a preset name \(see listMappings\) or a mapping object, got "\/etc\/passwd"/)
+    await expect(exportAnalysis(makeAnalysis(), { to: 'csv', mapping: 'package.json' })).rejects.toThrow(/must be a preset name/)
+    await expect(exportAnalysis(makeAnalysis(), { to: 'csv', mapping: '../secrets.json' })).rejects.toThrow(MappingError)
+  })
+
   test('a NaN in the analysis is reported with the frame time, not written into the file', async () => {
     const a = makeAnalysis()
     a.frames[10]!.valence = Number.NaN
