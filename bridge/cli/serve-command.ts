@@ -36,13 +36,16 @@ analyses as the song plays, serves the panel and the /ws feed, and keeps the tim
   --input DEVICE         capture an input device (a loopback of the DAW's master bus), 'default',
                          or 'list' to show the devices; song time comes from --daw when given
   --input-latency S      capture latency in seconds, if the curve runs late against the DAW
+  --lyrics FILE          lyrics to start with: LRC, SRT, WebVTT, .kar/MIDI, UltraStar, text
+  --sections FILE        sections to start with: CSV/TSV, JSON, REAPER region export, Audacity
+                         labels, MIDI markers (--tempo BPM for REAPER measures.beats)
   --quiet                no log lines (errors still go to the feed)`
 
 const spec = {
   values: {
     host: undefined, 'http-port': undefined, 'osc-port': undefined, device: 'auto', preset: undefined, model: undefined, project: undefined,
     'data-dir': undefined, token: undefined, 'max-duration': undefined, 'max-message-bytes': undefined, 'max-messages-per-second': undefined,
-    'max-bytes-per-second': undefined, 'max-clients': undefined, batch: undefined, daw: undefined, input: undefined, 'input-latency': undefined,
+    'max-bytes-per-second': undefined, 'max-clients': undefined, batch: undefined, daw: undefined, input: undefined, 'input-latency': undefined, lyrics: undefined, sections: undefined, tempo: undefined,
   },
   flags: ['no-osc', 'no-persist', 'no-persist-audio', 'quiet'],
   positionals: [0, 0] as [number, number],
@@ -134,7 +137,16 @@ async function run(argv: string[]): Promise<number> {
   console.error(describeBridge(bridge))
   let daw
   try {
-    daw = await attachDawServe(bridge, { daw: args.values.daw, input: args.values.input, inputLatency: numberOption(args, 'input-latency', 0, 2), host: options.host, log: options.log })
+    daw = await attachDawServe(bridge, {
+      daw: args.values.daw,
+      input: args.values.input,
+      inputLatency: numberOption(args, 'input-latency', 0, 2),
+      lyrics: args.values.lyrics,
+      sections: args.values.sections,
+      tempo: numberOption(args, 'tempo', 20, 400),
+      host: options.host,
+      log: options.log,
+    })
   } catch (err) {
     await bridge.close()
     throw err

@@ -1,9 +1,11 @@
 /**
- * What `emolane serve` calls for `--daw` and `--input`: attaches DAW dialects and audio capture to a
- * running bridge, reporting bad DAW input on the bridge's feed, and closes them with it.
+ * What `emolane serve` calls for `--daw`, `--input`, `--lyrics` and `--sections`: loads the files into
+ * the bridge, attaches DAW dialects and audio capture, reports bad DAW input on the bridge's feed.
  */
 import type { BridgeErrorInfo, BridgeInput } from '../server/protocol.js'
 import { attachInput, type AttachedInput } from '../input/attach-input.js'
+import { loadLyrics } from '../lyrics/index.js'
+import { loadSections } from '../sections/index.js'
 import { listInputDevices } from '../input/capture-source.js'
 import { attachDialects, type AttachedDialects } from './attach-dialects.js'
 import type { MarkerSink } from './marker-sync.js'
@@ -22,6 +24,12 @@ export type DawServeOptions = {
   input?: string
   /** `--input-latency` in seconds */
   inputLatency?: number
+  /** `--lyrics FILE`: any lyric format, sent to the bridge at start */
+  lyrics?: string
+  /** `--sections FILE`: any section format, sent to the bridge at start */
+  sections?: string
+  /** `--tempo BPM`, for REAPER exports in measures.beats */
+  tempo?: number
   /** Interface the dialect sockets bind, default 127.0.0.1 */
   host?: string
   /** Terminal lines; null for quiet */
@@ -71,6 +79,14 @@ export async function listInputsIfAsked(input: string | undefined, print: (line:
 export async function attachDawServe(bridge: ServedBridge, options: DawServeOptions): Promise<DawServe> {
   const log = options.log ?? (() => {})
   const sink = dawSink(bridge)
+  // Files first: a bad file stops serve before any socket opens.
+  const spans = options.sections ? await loadSections(options.sections, { tempo: options.tempo }) : []
+  const lines = options.lyrics ? await loadLyrics(options.lyrics, { sections: spans.length > 0 ? spans : undefined }) : []
+  if (options.tempo !== undefined) sink.tempo(options.tempo)
+  for (const s of spans) sink.section(s)
+  for (const l of lines) sink.lyricLine(l)
+  if (options.sections) log(`sections: ${spans.length} from ${options.sections}`)
+  if (options.lyrics) log(`lyrics: ${lines.length} lines from ${options.lyrics}`)
   const onError = (e: BridgeErrorInfo) => (bridge.errors ? bridge.errors.report(e.code, e.message, e.source) : console.error(`emolane: ${e.source}: ${e.message}`))
   const specs = (options.daw ?? '').split(',').map((s) => s.trim()).filter(Boolean)
   const dialects = specs.length > 0 ? await attachDialects(sink, specs, { host: options.host, onError, log }) : null
