@@ -4,15 +4,16 @@
  * encodings, batches windows, and offers two audio paths: per window (live) and over long stretches
  * that are then sliced (offline).
  */
-import ort from 'onnxruntime-node'
-import type { InferenceSession, Tensor } from 'onnxruntime-node'
+import type { Tensor } from 'onnxruntime-node'
 import { join } from 'node:path'
 import type { Arousal, ModelInfo, MoodWord, PolarityProbs, Valence } from '../analysis/types.js'
-import { autoCandidates, type Device, sessionOptions } from './execution-provider.js'
+import { autoCandidates, type Device } from './execution-provider.js'
 import { LogMelExtractor, type LogMel, type LogMelRange } from './log-mel.js'
 import { LruCache } from './lru-cache.js'
 import { type GraphName, loadManifest, type ModelManifest, verifyModelFiles } from './manifest.js'
 import { defaultModelDir } from './model-dir.js'
+import { checkFinite, ModelOutputError, readHeads, wordMoods } from './model-outputs.js'
+import { copyFrames, firstLine, openSessions, releaseAll, type Sessions, smokeTest, tensor } from './onnx-sessions.js'
 import { WordPieceTokenizer } from './tokenizer.js'
 
 /** One head's raw output for a window. */
@@ -103,13 +104,6 @@ const defaults = {
   chunkContextStates: 12,
   onWarning: (message: string) => console.warn(`emolane: ${message}`),
 }
-
-/** A model output that is not a finite number: the graphs or their inputs are broken. */
-export class ModelOutputError extends Error {
-  override name = 'ModelOutputError'
-}
-
-type Sessions = Record<GraphName, InferenceSession>
 
 /** The loaded emotion model. Create with `EmotionModel.load()`; call `close()` when done. */
 export class EmotionModel {
@@ -365,107 +359,4 @@ export class EmotionModel {
   }
 }
 
-/** Mean token_va per word over its pieces; words without a letter or digit are left out. */
-function wordMoods(words: string[], wordOfToken: number[], tokenVa: Float32Array): MoodWord[] {
-  const sums = words.map(() => ({ v: 0, a: 0, n: 0 }))
-  wordOfToken.forEach((w, t) => {
-    if (w < 0) return
-    sums[w]!.v += tokenVa[t * 2]!
-    sums[w]!.a += tokenVa[t * 2 + 1]!
-    sums[w]!.n++
-  })
-  const out: MoodWord[] = []
-  words.forEach((word, i) => {
-    const s = sums[i]!
-    if (s.n === 0 || !/[\p{L}\p{N}]/u.test(word)) return
-    out.push({ word, valence: s.v / s.n, arousal: s.a / s.n })
-  })
-  return out
-}
-
-function readHeads(polarity: Tensor, va: Tensor, where: string): HeadReading[] {
-  const p = polarity.data as Float32Array
-  const v = va.data as Float32Array
-  checkFinite(p, `${where} polarity`)
-  checkFinite(v, `${where} valence/arousal`)
-  const n = polarity.dims[0]!
-  return Array.from({ length: n }, (_, b) => {
-    const probs = normalise([p[b * 3]!, p[b * 3 + 1]!, p[b * 3 + 2]!])
-    return { valence: clamp(v[b * 2]!), arousal: clamp(v[b * 2 + 1]!), polarity: probs }
-  })
-}
-
-/** Renormalises float32 softmax output so it sums to 1 in float64. */
-function normalise(p: [number, number, number]): PolarityProbs {
-  const s = p[0] + p[1] + p[2]
-  if (!(s > 0)) throw new ModelOutputError(`model polarity probabilities do not sum to a positive number: ${p.join(', ')}`)
-  return [p[0] / s, p[1] / s, p[2] / s]
-}
-
-const clamp = (x: number): number => Math.max(-1, Math.min(1, x))
-
-function checkFinite(values: Float32Array, what: string): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i]!)) throw new ModelOutputError(`${what} holds a non-finite value (${values[i]}) at index ${i}`)
-  }
-}
-
-function tensor(type: 'float32', data: Float32Array, dims: number[]): Tensor
-function tensor(type: 'int64', data: BigInt64Array, dims: number[]): Tensor
-function tensor(type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: number[]): Tensor {
-  return new ort.Tensor(type, data, dims) as Tensor
-}
-
-/** Frames [from, from + count) of a log-mel as a new [mels][count] block, `silence` outside. */
-function copyFrames(mel: LogMel, from: number, count: number, silence: number): Float32Array {
-  const out = new Float32Array(mel.mels * count).fill(silence)
-  const lo = Math.max(0, from)
-  const hi = Math.min(mel.frames, from + count)
-  if (hi <= lo) return out
-  for (let m = 0; m < mel.mels; m++) {
-    out.set(mel.data.subarray(m * mel.frames + lo, m * mel.frames + hi), m * count + (lo - from))
-  }
-  return out
-}
-
-async function openSessions(modelDir: string, manifest: ModelManifest, device: Exclude<Device, 'auto'>, threads?: number): Promise<Sessions> {
-  const opened: Partial<Sessions> = {}
-  try {
-    for (const name of ['text_encoder', 'audio_encoder', 'fusion'] as const) {
-      const path = join(modelDir, manifest.files[name].path)
-      try {
-        opened[name] = await ort.InferenceSession.create(path, sessionOptions(device, threads))
-      } catch (cause) {
-        throw new Error(`cannot open ${path} on ${device}: ${firstLine(cause)}`, { cause })
-      }
-    }
-  } catch (err) {
-    await releaseAll(opened)
-    throw err
-  }
-  return opened as Sessions
-}
-
-/** One tiny batch through every graph: a provider that loads but cannot run is caught here. */
-async function smokeTest(sessions: Sessions, manifest: ModelManifest): Promise<void> {
-  const D = manifest.dim
-  const stride = manifest.audio.encoder_stride
-  const ids = BigInt64Array.from([2n, 3n])
-  const mask = BigInt64Array.from([1n, 1n])
-  const text = await sessions.text_encoder.run({ input_ids: tensor('int64', ids, [1, 2]), attention_mask: tensor('int64', mask, [1, 2]) })
-  const mel = new Float32Array(manifest.audio.n_mels * stride * 2).fill(Math.log(manifest.audio.log_floor))
-  const audio = await sessions.audio_encoder.run({ log_mel: tensor('float32', mel, [1, manifest.audio.n_mels, stride * 2]) })
-  const states = audio.frame_states as Tensor
-  if (states.dims[2] !== D) throw new ModelOutputError(`audio encoder states have width ${states.dims[2]}, the manifest says dim ${D}`)
-  const fused = await sessions.fusion.run({ frame_states: states, token_states: text.token_states as Tensor, attention_mask: tensor('int64', mask, [1, 2]) })
-  checkFinite((fused.polarity as Tensor).data as Float32Array, 'smoke test polarity')
-}
-
-async function releaseAll(sessions: Partial<Sessions>): Promise<void> {
-  await Promise.all(Object.values(sessions).map((s) => s?.release().catch(() => undefined)))
-}
-
-function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err)
-  return text.split('\n')[0]!.slice(0, 300)
-}
+export { ModelOutputError } from './model-outputs.js'
