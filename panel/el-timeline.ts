@@ -13,7 +13,7 @@ import './el-section-strip.js'
 import { timelineStyles } from './el-timeline.styles.js'
 import { emit, type CurveSettings } from './emit.js'
 import { formatTime } from './format.js'
-import type { TransportSample } from './timeline-state.js'
+import { playheadAt, type TransportSample } from './timeline-state.js'
 import { clampView, fitView, followView, panBy, timeAtX, VIEW_LIMITS, zoomAt, type ViewWindow } from './view-window.js'
 
 /** Zoom step for one key press or button press. */
@@ -79,8 +79,7 @@ export class ElTimeline extends LitElement {
 
   /** Moves the cursor (and the view, while following) to the transport's current time. */
   tick(): void {
-    const { playing, time, receivedAt } = this.transport
-    const ph = playing ? time + Math.max(0, this.clock() - receivedAt) / 1000 : time
+    const ph = playheadAt(this.transport, this.clock())
     if (Math.abs(ph - this.playhead) > 1e-4) this.playhead = ph
     if (this.follow) {
       const v = followView(this.view, ph)

@@ -5,8 +5,21 @@
 import type { Conflict, Frame, LyricLine, Section, Seconds, Summary } from '../bridge/analysis/types.js'
 import type { BridgeErrorInfo, BridgeStatus, FeedMessage, TransportState } from '../bridge/server/protocol.js'
 
-/** Transport as last reported, with the local clock reading when it arrived (ms, performance.now()). */
-export type TransportSample = TransportState & { receivedAt: number }
+/**
+ * Transport as last reported, with the local clock reading when it arrived (ms, performance.now())
+ * and the playback rate (song seconds per second: 1 from a DAW, more from `emolane stream --speed`).
+ */
+export type TransportSample = TransportState & { receivedAt: number; rate?: number }
+
+/** Song time under the play head at local time `now` (ms), moving on at `rate` while playing. */
+export function playheadAt(t: TransportSample, now: number): Seconds {
+  return t.playing ? t.time + ((t.rate ?? 1) * Math.max(0, now - t.receivedAt)) / 1000 : t.time
+}
+
+/** Limits of the measured playback rate. */
+const RATE = { min: 0.25, max: 32 }
+/** Step the play head back to the bridge's position only when ours runs ahead by more than this, song seconds per unit rate. */
+const DRIFT: Seconds = 0.2
 
 /** Frames closer than this are the same window (a re-analysis replaces the old reading). */
 const SAME_FRAME: Seconds = 1e-3
@@ -78,8 +91,8 @@ export class TimelineState {
   revision = 0
   /** Snapshots received: more than one means the panel reconnected and redrew. */
   snapshots = 0
-  /** Whether a transport message came since the last snapshot (fresher than a status's copy). */
-  private transportSeen = false
+  /** The bridge's last position report while playing (song time, local ms), for the rate estimate. */
+  private lastReport: { time: Seconds; at: number } | null = null
 
   /** Applies one feed message; `now` is the local clock (ms) used to extrapolate the play head. */
   apply(msg: FeedMessage, now: number): void {
@@ -97,8 +110,7 @@ export class TimelineState {
         this.source = typeof a?.source === 'string' ? a.source : ''
         if (msg.status) {
           this.status = msg.status
-          if (msg.status.transport && finite(msg.status.transport.time)) this.transport = { ...msg.status.transport, receivedAt: now }
-          this.transportSeen = true
+          if (msg.status.transport && finite(msg.status.transport.time)) this.setTransport(msg.status.transport, now)
         }
         this.snapshots++
         this.framesRevision++
@@ -121,10 +133,7 @@ export class TimelineState {
         this.lyrics = arrayOf(msg.lines, isLine)
         break
       case 'transport':
-        if (msg.state && finite(msg.state.time)) {
-          this.transport = { ...msg.state, receivedAt: now }
-          this.transportSeen = true
-        }
+        if (msg.state && finite(msg.state.time)) this.setTransport(msg.state, now)
         break
       case 'status':
         if (msg.status) this.setStatus(msg.status, now)
@@ -138,8 +147,7 @@ export class TimelineState {
 
   /** Song time under the play head at local time `now` (ms), moving on while the transport plays. */
   playhead(now: number): Seconds {
-    const { playing, time, receivedAt } = this.transport
-    return playing ? time + Math.max(0, now - receivedAt) / 1000 : time
+    return playheadAt(this.transport, now)
   }
 
   /** End of everything known: audio, frames, sections, lyrics. */
@@ -180,9 +188,32 @@ export class TimelineState {
 
   private setStatus(status: BridgeStatus, now: number): void {
     this.status = status
-    // The status repeats the transport; take it only until a transport message came (those are fresher).
-    if (status.transport && finite(status.transport.time) && !this.transportSeen) {
-      this.transport = { ...status.transport, receivedAt: now }
+    const t = status.transport
+    if (!t || !finite(t.time)) return
+    if (!t.playing || !this.transport.playing) {
+      if (t.playing !== this.transport.playing) this.setTransport(t, now)
+      return
     }
+    // While playing, the status carries the bridge's position (where the audio has reached): learn the
+    // playback rate from it, and re-anchor only on real drift so the cursor does not jitter.
+    const last = this.lastReport
+    if (last && t.time >= last.time && now - last.at >= 300) {
+      const measured = Math.min(RATE.max, Math.max(RATE.min, ((t.time - last.time) * 1000) / (now - last.at)))
+      this.transport = { ...this.transport, time: this.playhead(now), receivedAt: now, rate: 0.5 * (this.transport.rate ?? 1) + 0.5 * measured }
+      this.lastReport = { time: t.time, at: now }
+    } else if (!last || t.time < last.time) {
+      this.lastReport = { time: t.time, at: now }
+    }
+    // Catch up whenever the bridge is ahead; step back only when it is well behind (no jitter).
+    const behind = this.playhead(now) - t.time
+    if (behind < 0 || behind > DRIFT * Math.max(1, this.transport.rate ?? 1)) this.transport = { ...this.transport, time: t.time, receivedAt: now }
+  }
+
+  /** Takes a transport report as the new anchor; a jump or a stop resets the rate estimate. */
+  private setTransport(state: TransportState, now: number): void {
+    const predicted = this.playhead(now)
+    const jumped = !state.playing || !this.transport.playing || Math.abs(state.time - predicted) > 1
+    this.transport = { ...state, receivedAt: now, rate: this.transport.rate ?? 1 }
+    if (jumped) this.lastReport = state.playing ? { time: state.time, at: now } : null
   }
 }

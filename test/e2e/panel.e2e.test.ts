@@ -74,7 +74,8 @@ describe('panel against the real bridge (Chromium)', () => {
     const distinct = [...new Set(seen)]
     expect(distinct.length).toBeGreaterThanOrEqual(4)
     for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!)
-    expect(Math.max(...played)).toBeGreaterThan(20)
+    // The cursor keeps up with the 4x stream (the panel learns the rate from the bridge's position reports).
+    expect(Math.max(...played)).toBeGreaterThan(30)
     // In the end the panel holds every frame the bridge analysed.
     await expect.poll(async () => (await points()) === (await analysis()).frames.length && (await points()) > 0, { timeout: 20_000 }).toBe(true)
   })

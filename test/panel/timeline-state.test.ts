@@ -51,6 +51,22 @@ describe('TimelineState', () => {
     expect(st.playhead(20)).toBe(30)
   })
 
+  test('the play head learns the playback rate from the position the bridge reports while playing', () => {
+    const st = new TimelineState()
+    st.apply({ type: 'transport', state: { playing: true, time: 0, tempo: null }, }, 0)
+    // A stream at 4x: the audio (and the bridge's position) runs four song seconds per second.
+    for (let s = 1; s <= 6; s++) st.apply({ type: 'status', status: status({ transport: { playing: true, time: 4 * s, tempo: null } }) }, s * 1000)
+    expect(st.playhead(6500)).toBeCloseTo(26, 0)
+  })
+
+  test('a position report a little behind the running play head does not pull the cursor back', () => {
+    const st = new TimelineState()
+    st.apply({ type: 'transport', state: { playing: true, time: 10, tempo: null } }, 0)
+    st.apply({ type: 'status', status: status({ transport: { playing: true, time: 10.95, tempo: null } }) }, 1000)
+    expect(st.playhead(1000)).toBeCloseTo(11, 1)
+    expect(st.playhead(1000)).toBeGreaterThanOrEqual(10.95)
+  })
+
   test('extent covers frames, sections and lyrics', () => {
     const st = new TimelineState()
     st.apply(snapshot({ frames: [frame(10, 0)], sections: [section('S', 0, 20, 0)], lyrics: [{ start: 25, end: 31, text: 'x' }] }), 0)
