@@ -90,6 +90,7 @@ export async function analyzePcm(options: AnalyzePcmOptions): Promise<Analysis> 
     model,
     preset,
   })
+  const tempo = givenTempo ?? estimateTempo(pcm, rate)
   progress({ phase: 'summary', done: 1, total: 1 })
   // `trained` rides along so that readers see an untrained export for what it is
   const { requested: _r, fallback: _f, ...info } = model.info
@@ -100,7 +101,7 @@ export async function analyzePcm(options: AnalyzePcmOptions): Promise<Analysis> 
     window: model.windowSeconds,
     hop: preset.hopSeconds,
     duration,
-    tempo: givenTempo ?? estimateTempo(pcm, rate),
+    tempo,
     frames,
     sections: timeline.sections,
     conflicts: timeline.conflicts,

@@ -25,7 +25,7 @@ export class ProgressBar {
     if (!this.enabled) return
     const f = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0
     const fill = Math.round(f * this.width)
-    const line = `${label.padEnd(18)} [${'#'.repeat(fill)}${'.'.repeat(this.width - fill)}] ${String(Math.round(f * 100)).padStart(3)}%`
+    const line = `${label.padEnd(20)} [${'#'.repeat(fill)}${'.'.repeat(this.width - fill)}] ${String(Math.round(f * 100)).padStart(3)}%`
     if (line === this.last) return
     this.last = line
     this.stream.write(`\r${line}`)
