@@ -85,7 +85,7 @@ async function run(argv: string[]): Promise<number> {
       case 'analysed': {
         const a = e.analysis
         const conflicts = a.conflicts.length === 0 ? 'no conflicts' : `${a.conflicts.length} conflict${a.conflicts.length === 1 ? '' : 's'} (${a.conflicts.map((c) => c.section).join(', ')})`
-        say(e.file, `${clock(a.duration)} analysed in ${e.seconds.toFixed(1)} s: ${reading(a.summary)}; ${a.sections.length} sections; ${conflicts}`)
+        say(e.file, `${clock(a.duration)} analysed in ${e.seconds.toFixed(1)} s: ${reading(a.summary)}; ${a.sections.length} section${a.sections.length === 1 ? '' : 's'}; ${conflicts}`)
       }
     }
   }
