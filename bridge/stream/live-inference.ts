@@ -75,7 +75,8 @@ export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
     }
     this.running = true
     this.again = false
-    this.idle = this.loop().finally(() => {
+    // start on a later turn: the caller (an arriving block) must not pay for log-mel work
+    this.idle = new Promise<void>((r) => setImmediate(r)).then(() => this.loop()).finally(() => {
       this.running = false
       if (this.again) this.wake()
     })

@@ -19,7 +19,7 @@ describe('decodeOsc', () => {
 
   test('osc-js reads what encodeOsc writes', () => {
     const bytes = encodeOsc('/emolane/section', [0, 16, 'Verse'])
-    const msg = new OSC.Message()
+    const msg = new OSC.Message('/placeholder')
     msg.unpack(new DataView(bytes.buffer))
     expect(msg.address).toBe('/emolane/section')
     expect(msg.args).toEqual([0, 16, 'Verse'])
