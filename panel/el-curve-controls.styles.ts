@@ -9,7 +9,10 @@ export const curveControlsStyles = css`
     display: flex;
     flex-wrap: wrap;
     align-items: center;
-    gap: 6px 14px;
+    gap: 6px 12px;
+  }
+  .export {
+    margin-left: auto;
   }
   fieldset {
     border: none;
@@ -17,7 +20,7 @@ export const curveControlsStyles = css`
     padding: 0;
     display: flex;
     flex-wrap: wrap;
-    gap: 4px 10px;
+    gap: 4px 8px;
     align-items: center;
   }
   legend {
@@ -32,7 +35,7 @@ export const curveControlsStyles = css`
     white-space: nowrap;
   }
   input[type='range'] {
-    width: 110px;
+    width: 90px;
     accent-color: var(--el-accent);
   }
   input[type='checkbox'] {

@@ -16,7 +16,7 @@ const TOGGLES: { key: Toggle; label: string; swatch: string; colour: string; sho
   { key: 'arousal', label: 'Arousal', swatch: '', colour: AROUSAL_COLOUR, shortcut: 'a' },
   { key: 'audio', label: 'Audio only', swatch: 'dashed', colour: 'currentColor', shortcut: 'm' },
   { key: 'lyrics', label: 'Lyrics only', swatch: 'dotted', colour: 'currentColor', shortcut: 'l' },
-  { key: 'band', label: 'Confidence band', swatch: '', colour: POLARITY_COLOURS.neutral, shortcut: 'b' },
+  { key: 'band', label: 'Confidence', swatch: '', colour: POLARITY_COLOURS.neutral, shortcut: 'b' },
 ]
 
 /**
@@ -59,7 +59,7 @@ export class ElCurveControls extends LitElement {
       <fieldset>
         <legend>Show</legend>
         ${TOGGLES.map(
-          (t) => html`<label title=${`${t.label} (Alt+${t.shortcut.toUpperCase()})`}>
+          (t) => html`<label title=${`${t.key === 'band' ? 'Confidence band around the valence curve' : t.label} (Alt+${t.shortcut.toUpperCase()})`}>
             <input type="checkbox" name=${t.key} .checked=${s[t.key]} @change=${(e: Event) => this.onToggle(t.key, e)} />
             <span class="swatch ${t.swatch}" style="color:${t.colour};border-top-color:${t.colour}" aria-hidden="true"></span>
             ${t.label}
@@ -76,7 +76,7 @@ export class ElCurveControls extends LitElement {
         : this.preset
           ? html`<span class="preset" title="The bridge's analysis preset; this bridge takes it when it starts (--preset)">Preset <b>${this.preset}</b></span>`
           : nothing}
-      <button type="button" @click=${() => emit(this, 'el-export-request', {})} title="Export automation lanes (E)">Export…</button>
+      <button type="button" class="export" @click=${() => emit(this, 'el-export-request', {})} title="Export automation lanes (E)">Export…</button>
     </form>`
   }
 

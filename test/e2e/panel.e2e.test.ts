@@ -88,6 +88,11 @@ describe('panel against the real bridge (Chromium)', () => {
     await expect.poll(async () => (await sectionBlocks()).length).toBe(3)
     const shown = await sectionBlocks()
     expect(shown.map((s) => [s.name, s.label, s.colour])).toEqual(fed.map((s) => [s.name, s.label, POLARITY_RGB[s.label]]))
+    // The README's screenshot: the whole example song as the real bridge analysed it.
+    if (process.env.EMOLANE_README_SCREENSHOT === '1') {
+      await page.locator('el-timeline .frame').blur()
+      await page.screenshot({ path: 'panel/screenshot.png' })
+    }
   })
 
   test('the conflict badge appears on the conflicting section and opens its explanation', async (ctx) => {
