@@ -16,7 +16,7 @@ export type LiveAnalysisEvents = {
 
 /** Options of the analysis runner. */
 export type LiveAnalysisOptions = {
-  /** Least time between two runs, default 500 ms */
+  /** Least time between two runs, default 500 ms (at least twice the last run's duration) */
   throttleMs?: number
   preset?: AnalysisPreset
 }
@@ -30,6 +30,7 @@ export class LiveAnalysis extends TypedEmitter<LiveAnalysisEvents> {
   private running: Promise<void> | null = null
   private again = false
   private lastRun = -Infinity
+  private lastDuration = 0
   private closed = false
   /** The latest result (empty until the first run). */
   last: TimelineResult = { spans: [], sections: [], conflicts: [], summary: null }
@@ -51,7 +52,9 @@ export class LiveAnalysis extends TypedEmitter<LiveAnalysisEvents> {
       return
     }
     if (this.timer) return
-    const wait = Math.max(0, this.lastRun + this.o.throttleMs - performance.now())
+    // a long song makes a run slow: keep it to a third of the main thread at most
+    const gap = Math.max(this.o.throttleMs, 2 * this.lastDuration)
+    const wait = Math.max(0, this.lastRun + gap - performance.now())
     this.timer = setTimeout(() => {
       this.timer = null
       this.start()
@@ -83,9 +86,12 @@ export class LiveAnalysis extends TypedEmitter<LiveAnalysisEvents> {
   }
 
   private start(): void {
-    this.lastRun = performance.now()
+    const began = performance.now()
+    this.lastRun = began
     this.again = false
     this.running = this.run().finally(() => {
+      this.lastDuration = performance.now() - began
+      this.lastRun = performance.now()
       this.running = null
       if (this.again && !this.closed) this.request()
     })
