@@ -151,6 +151,10 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   section(span: Parameters<BridgeInput['section']>[0]): void {
     this.guard(() => this.sink.section(span))
   }
+  /** Drops the DAW sections (not part of BridgeInput; OSC /emolane/sections/clear). */
+  clearSections(): void {
+    this.guard(() => this.sink.clearSections())
+  }
   play(): void {
     this.guard(() => this.sink.play())
   }
