@@ -84,6 +84,8 @@ export type EmotionModelOptions = {
   device?: Device
   /** Distinct lyric contexts kept encoded, default 512 */
   lyricsCacheSize?: number
+  /** Reuse encodings of lyric contexts seen before, default true (false: the naive baseline the bench compares against) */
+  cacheLyrics?: boolean
   /** Windows per fusion / audio-encoder run, default 16 */
   batchSize?: number
   /** Audio-encoder states per chunk on the long-stretch path, default 240 (2 min) */
@@ -99,6 +101,7 @@ export type EmotionModelOptions = {
 const defaults = {
   device: 'auto' as Device,
   lyricsCacheSize: 512,
+  cacheLyrics: true,
   batchSize: 16,
   chunkStates: 240,
   chunkContextStates: 12,
@@ -194,6 +197,11 @@ export class EmotionModel {
 
   /** Runs the text encoder once per distinct uncached context, batched; returns one encoding per text. */
   async encodeLyricsBatch(texts: string[]): Promise<LyricsEncoding[]> {
+    if (!this.options.cacheLyrics) {
+      const out: LyricsEncoding[] = []
+      for (let i = 0; i < texts.length; i += this.options.batchSize) out.push(...(await this.runTextEncoder(texts.slice(i, i + this.options.batchSize))))
+      return out
+    }
     const found = new Map<string, LyricsEncoding>()
     const missing: string[] = []
     for (const text of new Set(texts)) {
