@@ -133,6 +133,32 @@ describe('panel against a fake feed (Chromium)', () => {
     await page.keyboard.press('Escape')
   })
 
+  test('keyboard: shortcuts toggle curves and open export, Tab reaches the controls', async () => {
+    await page.locator('el-timeline .frame').focus()
+    const audio = page.locator('el-curve-controls input[name="audio"]')
+    const was = await audio.isChecked()
+    await page.keyboard.press('Alt+m')
+    await expect.poll(() => audio.isChecked()).toBe(!was)
+    await page.keyboard.press('Alt+m')
+    await page.keyboard.press('e')
+    await page.locator('el-export-dialog dialog[open]').waitFor()
+    await page.keyboard.press('Escape')
+    await page.locator('el-export-dialog dialog[open]').waitFor({ state: 'detached' })
+    // Tabbing from the top of the page reaches every curve control with a name.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    const reached = new Set<string>()
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab')
+      const name = await page.evaluate(() => {
+        let el: Element | null = document.activeElement
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement
+        return el ? el.getAttribute('aria-label') || el.getAttribute('name') || el.textContent?.trim() || el.tagName : ''
+      })
+      reached.add(name)
+    }
+    for (const n of ['Smoothing in seconds', 'valence', 'arousal', 'audio', 'lyrics', 'band', 'Zoom in', 'Follow the play head']) expect(reached).toContain(n)
+  })
+
   test('a bridge that goes away and comes back: the panel says so, reconnects and redraws', async () => {
     const panel = page.locator('emolane-panel')
     await bridge.stop()
