@@ -1,5 +1,5 @@
 /**
- * HTTP on one port: the panel at /, GET /health, GET /api/analysis, GET /api/export, and the
+ * HTTP on one port: the panel at /, GET /health, GET /api/analysis, GET /api/export(/options), and the
  * WebSocket upgrades /ws (feed) and /ws-in (ingest). With a token, /api/*, /ws and /ws-in need it
  * (`?token=` or `Authorization: Bearer`); on loopback, requests from other sites are refused.
  */
@@ -38,7 +38,13 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
   sendJson(res, status, { error: { code, message } })
 }
 
-/** Exports the current analysis through E's exporter (bridge/export), loaded on first use. */
+/** Lists what /api/export can write: its formats and the mapping presets (the panel's export dialog). */
+async function handleExportOptions(res: ServerResponse): Promise<void> {
+  const mod = await import('../export/index.js')
+  sendJson(res, 200, { formats: [...mod.EXPORT_FORMATS], mappings: await mod.listMappings() })
+}
+
+/** Exports the current analysis through the exporter (bridge/export), loaded on first use. */
 async function handleExport(url: URL, res: ServerResponse, analysis: Analysis): Promise<void> {
   let mod: typeof import('../export/index.js')
   try {
@@ -119,7 +125,8 @@ export function createHttpServer(deps: HttpDeps): Server {
       if (path === '/api/analysis') return sendJson(res, 200, deps.analysis())
       if (path === '/api/status') return sendJson(res, 200, deps.status())
       if (path === '/api/export') return handleExport(url, res, deps.analysis())
-      sendError(res, 404, 'not-found', `no API ${path}; expected /api/analysis, /api/status or /api/export`)
+      if (path === '/api/export/options') return handleExportOptions(res)
+      sendError(res, 404, 'not-found', `no API ${path}; expected /api/analysis, /api/status, /api/export or /api/export/options`)
       return
     }
     if (await serveStatic(req, res, path, deps.panelDir)) return

@@ -73,6 +73,14 @@ describe('HTTP', () => {
     expect((await fetch(`${bridge.httpUrl}/api/export`)).status).toBe(400)
   })
 
+  test('/api/export/options lists the formats and mapping presets the export dialog offers', async () => {
+    const res = await fetch(`${bridge.httpUrl}/api/export/options`)
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { formats: string[]; mappings: { name: string }[] }
+    expect(body.formats).toEqual(['mid', 'dawproject', 'rpp', 'csv', 'json'])
+    expect(body.mappings.map((m) => m.name)).toContain('all-curves')
+  })
+
   test('answers other methods and unknown paths with clear errors', async () => {
     expect((await fetch(`${bridge.httpUrl}/api/analysis`, { method: 'POST' })).status).toBe(405)
     const missing = await fetch(`${bridge.httpUrl}/api/nothing`)
