@@ -91,6 +91,12 @@ describe('analyzePcm on the example song', () => {
     }
   })
 
+  test('a hop off the encoder grid (0.75 s) falls back to per-window inference and still covers the clip', async () => {
+    const a = await analyzePcm({ pcm: song.pcm.subarray(0, 16000 * 12), model, preset: { ...defaultPreset, hopSeconds: 0.75 } })
+    expect(a.frames.map((f) => f.t)).toEqual(Array.from({ length: 16 }, (_, i) => i * 0.75))
+    expect(a.hop).toBe(0.75)
+  })
+
   test('finds sections from the audio when none are given', async () => {
     const a = await analyzePcm({ pcm: song.pcm, model, lyrics })
     expect(a.sections.length).toBeGreaterThanOrEqual(2)
