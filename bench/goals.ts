@@ -1,0 +1,83 @@
+/** The speed goals of issue 5 (2-core CPU, studio model) and the soak of issue 6, judged from the measurements. */
+import type { LiveRunResult } from './live-bench.js'
+
+/** One goal's verdict; `pass` is null when this run did not measure it. */
+export type Goal = { id: string; goal: string; measured: string; pass: boolean | null; note?: string }
+
+/** What the goals are judged from. */
+export type GoalInput = {
+  live1x: LiveRunResult | null
+  live8x: LiveRunResult | null
+  /** Every live run (for peak RSS). */
+  liveRuns: LiveRunResult[]
+  offline: { device: string; xRealTime: number; ms: number; songSeconds: number } | null
+  soak: LiveRunResult | null
+  soak60: LiveRunResult | null
+}
+
+/** Latency counts as flat when the last tenth's mean is within 10 % or 5 ms of the first tenth's. */
+export function latencyFlat(r: LiveRunResult): boolean | null {
+  const { first, last } = r.latencyDrift
+  if (first === null || last === null) return null
+  return last <= first * 1.1 || last - first <= 5
+}
+
+const isGpu = (device: string): boolean => device !== 'cpu'
+
+/** Judges every goal. */
+export function judgeGoals(m: GoalInput): Goal[] {
+  const goals: Goal[] = []
+  const p95 = (r: LiveRunResult | null): number | null => r?.latencyMs.complete.p95 ?? null
+  const fmt = (v: number | null, unit: string): string => (v === null ? 'not measured' : `${v} ${unit}`)
+  goals.push({ id: 'live-1x-p95', goal: 'live p95 latency <= 50 ms per 0.5 s hop (1x)', measured: fmt(p95(m.live1x), 'ms'), pass: p95(m.live1x) === null ? null : p95(m.live1x)! <= 50 })
+  goals.push({
+    id: 'live-8x-p95',
+    goal: 'live p95 latency <= 50 ms per hop at 8x (the strict reading)',
+    measured: fmt(p95(m.live8x), 'ms'),
+    pass: p95(m.live8x) === null ? null : p95(m.live8x)! <= 50,
+  })
+  goals.push({
+    id: 'live-8x-keeps-up',
+    goal: 'keeps up at 8x (every hop answered, status.keepingUp never false)',
+    measured: m.live8x ? `${m.live8x.keepingUp.keepsUp ? 'yes' : 'no'}: max pending ${m.live8x.keepingUp.maxPending}, ${m.live8x.keepingUp.unanswered} unanswered, ${m.live8x.keepingUp.notKeepingUp} statuses not keeping up` : 'not measured',
+    pass: m.live8x ? m.live8x.keepingUp.keepsUp : null,
+  })
+  const cpuOffline = m.offline && !isGpu(m.offline.device) ? m.offline : null
+  goals.push({
+    id: 'offline-100x',
+    goal: 'offline >= 100x real time warm (a 3-minute song in under 2 s)',
+    measured: cpuOffline ? `${cpuOffline.xRealTime}x (${(cpuOffline.ms / 1000).toFixed(2)} s for ${cpuOffline.songSeconds.toFixed(0)} s)` : m.offline ? `ran on ${m.offline.device}, not the CPU` : 'not measured',
+    pass: cpuOffline ? cpuOffline.xRealTime >= 100 : null,
+  })
+  const peaks = [...m.liveRuns, m.soak, m.soak60].filter((r): r is LiveRunResult => r !== null).map((r) => r.memory.peakMB)
+  const peak = peaks.length ? Math.max(...peaks) : null
+  goals.push({ id: 'peak-rss', goal: 'bridge peak RSS <= 400 MB with the model loaded', measured: fmt(peak, 'MB'), pass: peak === null ? null : peak <= 400 })
+  const growth = (r: LiveRunResult | null): number | null => r?.memory.drift.change ?? null
+  const pct = (v: number | null): string => (v === null ? 'not measured' : `${(v * 100).toFixed(1)} %`)
+  goals.push({
+    id: 'soak-growth',
+    goal: 'RSS growth over the 30-minute soak at 8x < 10 % (last tenth vs first tenth)',
+    measured: pct(growth(m.soak)),
+    pass: growth(m.soak) === null ? null : growth(m.soak)! < 0.1,
+  })
+  goals.push({
+    id: 'soak60-memory-flat',
+    goal: '60-minute soak at 8x with seeks and lyric edits: RSS growth < 10 %',
+    measured: pct(growth(m.soak60)),
+    pass: growth(m.soak60) === null ? null : growth(m.soak60)! < 0.1,
+  })
+  goals.push({
+    id: 'soak60-latency-flat',
+    goal: '60-minute soak: latency flat (last tenth within 10 % or 5 ms of the first)',
+    measured: m.soak60 ? `${m.soak60.latencyDrift.first} -> ${m.soak60.latencyDrift.last} ms` : 'not measured',
+    pass: m.soak60 ? latencyFlat(m.soak60) : null,
+  })
+  const gpu = m.offline && isGpu(m.offline.device) ? m.offline : null
+  goals.push({
+    id: 'gpu-2000x',
+    goal: 'GPU >= 2000x real time offline with batching',
+    measured: gpu ? `${gpu.xRealTime}x on ${gpu.device}` : 'no GPU provider ran here',
+    pass: gpu ? gpu.xRealTime >= 2000 : null,
+  })
+  return goals
+}

@@ -1,0 +1,255 @@
+/**
+ * One live run: a fresh `emolane serve` child, a feed client on /ws, and a DAW-like session played
+ * into it over OSC/UDP. Measures per-hop latency, keeping up, CPU share and memory over time.
+ */
+import { openTarget } from '../bridge/stream/stream-target.js'
+import type { BridgeStatus } from '../bridge/server/protocol.js'
+import { threadCpu } from './cpu-profile.js'
+import { openFeed } from './feed-client.js'
+import { HopLatency } from './hop-latency.js'
+import { cpuShare, machineBusy, type ProcSample, sampleMachine, sampleProcess } from './proc-stats.js'
+import { playSession, type Session } from './session-player.js'
+import { startServe } from './serve-process.js'
+import { type Distribution, distribution, drift, type Drift, percentile, round } from './stats.js'
+
+/** A live run to make. */
+export type LiveRunOptions = {
+  label: string
+  session: Session
+  speed: number
+  /** Window length and hop of the bridge's analysis, seconds (6 and 0.5 for the studio model and default preset) */
+  windowSeconds: number
+  hopSeconds: number
+  dataDir: string
+  device: string
+  /** Extra `emolane serve` arguments (e.g. ['--batch', '1'] for the unbatched baseline) */
+  serveArgs?: string[]
+  /** Node options for the bridge process (e.g. --cpu-prof) */
+  nodeArgs?: string[]
+  blockMs?: number
+  /** Process sampling period, default 1000 ms */
+  sampleEveryMs?: number
+  /** Keep the RSS and latency series in the result (soaks), default false */
+  keepSeries?: boolean
+  /** Progress lines */
+  log?: (line: string) => void
+}
+
+/** A point of a run's time series (x: wall seconds since play started). */
+export type SeriesPoint = { wallS: number; songS: number; rssMB: number; latencyP50Ms: number | null; latencyP95Ms: number | null }
+
+/** What a live run measured. */
+export type LiveRunResult = {
+  label: string
+  speed: number
+  /** Provider the bridge ran on (from its status). */
+  device: string
+  songSeconds: number
+  wallSeconds: number
+  hops: number
+  /** Spawn to listening (Node start, model load and check), ms. */
+  bridgeStartMs: number
+  latencyMs: {
+    /** From the block that made the window computable to its frame on the feed: the goal's figure. */
+    complete: Distribution
+    /** From the block carrying the window's last sample (adds one block's wait). */
+    lastSample: Distribution
+    /** The bridge's own median (status.latencyMs) at the end of play. */
+    bridgeReportedP50: number | null
+  }
+  keepingUp: {
+    /** Every hop got its frame, the backlog stayed within the bridge's keeping-up bound, status.keepingUp never false. */
+    keepsUp: boolean
+    statusMessages: number
+    notKeepingUp: number
+    maxPending: number
+    coalesced: number
+    /** Windows whose frame never arrived. */
+    unanswered: number
+    /** Frames no block was waiting for (recomputed after lyric edits, end-of-song flush). */
+    recomputedFrames: number
+    /** Transport stop to the last frame, ms. */
+    drainMs: number | null
+  }
+  cpu: {
+    /** Bridge CPU seconds per wall second while playing (1 = one core). */
+    cores: number
+    /** The same as a share of all cores. */
+    ofMachine: number
+    /** Bridge CPU seconds per second of song (independent of speed). */
+    perSongSecond: number
+    /** Whole machine busy (every process) while playing: the noise around the figure. */
+    machineBusy: number | null
+    /** Bridge CPU seconds while playing by thread: the JavaScript thread, onnxruntime's pool, libuv workers. */
+    byThread: Record<string, number>
+  }
+  memory: {
+    /** RSS after the model loaded, before any audio. */
+    loadedMB: number
+    /** Peak RSS over the run (VmHWM). */
+    peakMB: number
+    endMB: number
+    /** RSS drift over the run (first vs last tenth, slope in MB per wall minute). */
+    drift: Drift
+  }
+  /** Latency drift over the run (first vs last tenth of hops, slope in ms per wall minute). */
+  latencyDrift: Drift
+  errors: Record<string, number>
+  series?: SeriesPoint[]
+  seeks: number
+  edits: number
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** Runs one live session against a fresh bridge and returns what it measured. */
+export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
+  const o = { blockMs: 50, sampleEveryMs: 1000, keepSeries: false, serveArgs: [] as string[], log: (_: string) => {}, ...options }
+  const project = `bench-${o.label.replace(/[^a-z0-9-]+/gi, '-')}-${Date.now()}`
+  const serve = await startServe({ dataDir: o.dataDir, project, device: o.device, args: o.serveArgs, nodeArgs: o.nodeArgs })
+  const hops = new HopLatency(o.hopSeconds, o.windowSeconds / 2)
+  const statuses: { at: number; status: BridgeStatus }[] = []
+  const errors: Record<string, number> = {}
+  let lastFrameAt = 0
+  let playing = false
+  try {
+    await sleep(500) // let the bridge settle after listening before taking its idle RSS
+    const loaded = sampleProcess(serve.pid)
+    const feed = await openFeed(serve.httpUrl, {
+      frames: (frames, at) => {
+        lastFrameAt = at
+        for (const f of frames) hops.frame(f.end, at)
+      },
+      status: (status, at) => {
+        if (playing) statuses.push({ at, status })
+      },
+      error: (e) => {
+        errors[e.code] = (errors[e.code] ?? 0) + 1
+      },
+    })
+    const target = await openTarget(`udp://127.0.0.1:${serve.oscPort}`)
+    const procSamples: (ProcSample & { songS: number })[] = []
+    let songS = 0
+    const sampler = setInterval(() => {
+      const s = sampleProcess(serve.pid)
+      if (s) procSamples.push({ ...s, songS })
+    }, o.sampleEveryMs)
+    const machineStart = sampleMachine()
+    const procStart = sampleProcess(serve.pid)
+    const threadsStart = threadCpu(serve.pid)
+    const playStart = performance.now()
+    playing = true
+    let progressAt = playStart
+    const report = await playSession(target, o.session, {
+      speed: o.speed,
+      blockMs: o.blockMs,
+      onBlock: (end, at, segment) => {
+        hops.block(end, at, segment)
+        songS += o.blockMs / 1000
+        if (at - progressAt > 30_000) {
+          progressAt = at
+          o.log(`  ${o.label}: ${Math.round(songS)} s of song in ${Math.round((at - playStart) / 1000)} s`)
+        }
+      },
+      onSegmentEnd: (end, at) => hops.segmentEnd(end, at),
+    })
+    const stopAt = performance.now()
+    const procStop = sampleProcess(serve.pid)
+    const threadsStop = threadCpu(serve.pid)
+    const machineStop = sampleMachine()
+    // drain: every hop answered and no frame for a while, or give up after 2 minutes
+    const drainLimit = stopAt + 120_000
+    while (performance.now() < drainLimit) {
+      await sleep(250)
+      const quiet = performance.now() - Math.max(lastFrameAt, stopAt) > 2000
+      if (quiet && (hops.waiting === 0 || performance.now() - Math.max(lastFrameAt, stopAt) > 10_000)) break
+    }
+    playing = false
+    clearInterval(sampler)
+    const end = sampleProcess(serve.pid)
+    await target.close()
+    await feed.close()
+
+    const samples = hops.samples
+    const playSamples = procSamples.filter((s) => s.at >= playStart && s.at <= stopAt)
+    const share = procStart && procStop ? cpuShare(procStart, procStop) : { cores: NaN, ofMachine: NaN }
+    const cpuSeconds = procStart && procStop ? procStop.cpu - procStart.cpu : NaN
+    const maxPending = Math.max(0, ...statuses.map((s) => s.status.pending))
+    const notKeepingUp = statuses.filter((s) => !s.status.keepingUp).length
+    const lastStatus = statuses.filter((s) => s.at <= stopAt).at(-1)?.status ?? statuses.at(-1)?.status
+    const unanswered = hops.waiting
+    const result: LiveRunResult = {
+      label: o.label,
+      speed: o.speed,
+      device: lastStatus?.model.device ?? 'unknown',
+      songSeconds: round(report.songSeconds, 1),
+      wallSeconds: round(report.wallSeconds, 1),
+      hops: samples.length,
+      bridgeStartMs: Math.round(serve.startMs),
+      latencyMs: {
+        complete: distribution(samples.map((s) => s.complete)),
+        lastSample: distribution(samples.map((s) => s.lastSample)),
+        bridgeReportedP50: lastStatus?.latencyMs ?? null,
+      },
+      keepingUp: {
+        keepsUp: unanswered === 0 && notKeepingUp === 0 && samples.length > 0,
+        statusMessages: statuses.length,
+        notKeepingUp,
+        maxPending,
+        coalesced: statuses.at(-1)?.status.coalesced ?? 0,
+        unanswered,
+        recomputedFrames: hops.unmatched,
+        drainMs: lastFrameAt > stopAt ? Math.round(lastFrameAt - stopAt) : null,
+      },
+      cpu: {
+        cores: round(share.cores, 3),
+        ofMachine: round(share.ofMachine, 3),
+        perSongSecond: round(cpuSeconds / report.songSeconds, 4),
+        machineBusy: machineStart && machineStop ? round(machineBusy(machineStart, machineStop) ?? NaN, 3) : null,
+        byThread: Object.fromEntries(Object.entries(threadsStop).map(([k, v]) => [k, round(v - (threadsStart[k] ?? 0), 2)]).filter(([, v]) => (v as number) > 0)),
+      },
+      memory: {
+        loadedMB: round(loaded?.rss ?? NaN, 1),
+        peakMB: round(end?.peakRss ?? Math.max(...procSamples.map((s) => s.peakRss)), 1),
+        endMB: round(end?.rss ?? NaN, 1),
+        drift: roundDrift(drift(playSamples.map((s) => (s.at - playStart) / 60_000), playSamples.map((s) => s.rss))),
+      },
+      latencyDrift: roundDrift(drift(samples.map((s) => (s.at - playStart) / 60_000), samples.map((s) => s.complete))),
+      errors,
+      seeks: Math.max(0, report.seeks - 1),
+      edits: report.edits,
+    }
+    if (o.keepSeries) result.series = series(playSamples, samples, playStart)
+    return result
+  } finally {
+    await serve.stop()
+  }
+}
+
+/** RSS and latency per ~10 s of wall time. */
+function series(proc: (ProcSample & { songS: number })[], hops: { at: number; complete: number }[], playStart: number): SeriesPoint[] {
+  const out: SeriesPoint[] = []
+  const step = 10_000
+  let h = 0
+  for (let t = playStart; t < (proc.at(-1)?.at ?? playStart); t += step) {
+    const inBucket = proc.filter((s) => s.at >= t && s.at < t + step)
+    if (inBucket.length === 0) continue
+    const lat: number[] = []
+    while (h < hops.length && hops[h]!.at < t + step) {
+      if (hops[h]!.at >= t) lat.push(hops[h]!.complete)
+      h++
+    }
+    const last = inBucket.at(-1)!
+    const p = (q: number): number | null => {
+      const v = percentile(lat, q)
+      return v === null ? null : round(v, 1)
+    }
+    out.push({ wallS: round((last.at - playStart) / 1000, 1), songS: round(last.songS, 1), rssMB: round(last.rss, 1), latencyP50Ms: p(50), latencyP95Ms: p(95) })
+  }
+  return out
+}
+
+function roundDrift(d: Drift): Drift {
+  const r = (v: number | null, k: number): number | null => (v === null ? null : round(v, k))
+  return { first: r(d.first, 1), last: r(d.last, 1), change: r(d.change, 4), slope: r(d.slope, 3) }
+}
