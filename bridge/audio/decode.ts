@@ -1,6 +1,7 @@
 /** Decodes audio files (WAV, MP3, FLAC, Ogg Vorbis, AAC) to mono PCM at a given rate with node-web-audio-api. */
 import { readFile, stat } from 'node:fs/promises'
 import { OfflineAudioContext } from 'node-web-audio-api'
+import { DECLARED_RATE_RANGE, declaredSampleRate } from './declared-rate.js'
 
 /** Decoded mono PCM. */
 export type DecodedAudio = {
@@ -48,6 +49,11 @@ export async function decodeAudioBytes(bytes: Uint8Array, name: string, options:
   const o = { ...defaults, ...options }
   if (!Number.isInteger(o.sampleRate) || o.sampleRate < 3000 || o.sampleRate > 384_000) {
     throw new RangeError(`sampleRate must be an integer in [3000, 384000] Hz, got ${o.sampleRate}`)
+  }
+  const declared = declaredSampleRate(bytes)
+  if (declared && !(declared.rate >= DECLARED_RATE_RANGE.min && declared.rate <= DECLARED_RATE_RANGE.max)) {
+    // resampling a file that claims 1 Hz to 16 kHz would allocate gigabytes; no real recording has such a rate
+    throw new AudioDecodeError(`cannot decode ${name}: its ${declared.container} header declares a sample rate of ${declared.rate} Hz, expected ${DECLARED_RATE_RANGE.min}-${DECLARED_RATE_RANGE.max} Hz (a damaged file?)`)
   }
   const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: 1, sampleRate: o.sampleRate })
   let buffer: AudioBuffer

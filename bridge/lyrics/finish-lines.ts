@@ -3,6 +3,7 @@
  * file gave none (the next line's start, the song's end, or a length estimated from the words).
  */
 import type { LyricLine, Seconds } from '../analysis/types.js'
+import { nextLaterStart } from './next-start.js'
 
 /** A line as a parser found it; `end` absent where the format gives no end time. */
 export type RawLine = {
@@ -31,9 +32,10 @@ export function finishLines(raw: RawLine[], opts: FinishOptions = {}): LyricLine
     .sort((a, b) => a.l.start - b.l.start || a.i - b.i)
     .map(({ l }) => l)
   const out: LyricLine[] = []
+  const later = nextLaterStart(lines)
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!
-    const nextStart = lines.slice(i + 1).find((n) => n.start > line.start)?.start
+    const nextStart = later[i]?.start
     const text = line.text.trim()
     if (!text) continue
     let end = line.end

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import type { LyricLine, Seconds, SectionSpan } from '../analysis/types.js'
 import { decodeText } from './decode-text.js'
 import { formatFromName, isMidiBytes, LYRIC_FORMATS, sniffTextFormat, type LyricFormat } from './detect-format.js'
+import { checkLineTimes } from './check-times.js'
 import { FileFormatError } from './file-format-error.js'
 import { finishLines, type RawLine } from './finish-lines.js'
 import { parseLrc } from './lrc.js'
@@ -58,11 +59,11 @@ export function parseLyrics(input: string | Uint8Array, format?: LyricFormat, op
   const bytes = typeof input === 'string' ? null : input
   if (format === 'midi' || format === 'kar' || (format === undefined && bytes && isMidiBytes(bytes))) {
     if (!bytes) throw new TypeError(`MIDI lyrics must be given as bytes, got a string (${file})`)
-    return finishLines(parseMidiLyrics(bytes, { file, encoding: opts.encoding, kar: format === 'kar' }), opts)
+    return checkLineTimes(finishLines(parseMidiLyrics(bytes, { file, encoding: opts.encoding, kar: format === 'kar' }), opts), file)
   }
   const text = typeof input === 'string' ? input.replace(/^\uFEFF/, '') : decodeText(input, { encoding: opts.encoding, file }).text
   const fmt = format ?? sniffTextFormat(text)
-  return finishLines(parseText(text, fmt, file, opts), opts)
+  return checkLineTimes(finishLines(parseText(text, fmt, file, opts), opts), file)
 }
 
 function parseText(text: string, format: LyricFormat, file: string, opts: LyricsOptions): RawLine[] {

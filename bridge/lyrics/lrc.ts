@@ -7,16 +7,20 @@ import type { Seconds } from '../analysis/types.js'
 import { parseClock } from './clock-time.js'
 import { FileFormatError } from './file-format-error.js'
 import type { RawLine } from './finish-lines.js'
+import { nextLaterStart } from './next-start.js'
 import { joinSegments, type Segment } from './word-segments.js'
 
 const TIME_TAG = /^\[([^\]]*)\]/
 const ID_TAG = /^\[([A-Za-z#][A-Za-z0-9_# -]*):([^\]]*)\]\s*$/
 const WORD_TAG = /<([^>]*)>/g
+/** Timed lines and words a file may expand to: each time tag repeats its line's word tags, so a small file could otherwise ask for billions. */
+const MAX_EXPANDED = 250_000
 
 /** Parses LRC text into raw lines (times corrected by the offset tag). */
 export function parseLrc(text: string, file = '<input>'): RawLine[] {
   const lines: (RawLine & { lineNo: number })[] = []
   let offsetMs = 0
+  let expanded = 0
   const rows = text.split(/\r\n|\r|\n/)
   for (let i = 0; i < rows.length; i++) {
     const lineNo = i + 1
@@ -43,6 +47,10 @@ export function parseLrc(text: string, file = '<input>'): RawLine[] {
       rest = rest.slice(m[0].length)
     }
     const { text: lineText, segments } = parseWordTags(rest, file, lineNo)
+    expanded += times.length * Math.max(1, segments.length)
+    if (expanded > MAX_EXPANDED) {
+      throw new FileFormatError(file, { line: lineNo }, `the file expands to more than ${MAX_EXPANDED} timed lines and words (this line: ${times.length} time tags x ${segments.length} word tags); expected the lyrics of a song`)
+    }
     for (const t of times) {
       const words = segments.length > 0 ? joinSegments(shiftSegments(segments, t, times[0]!)) : undefined
       lines.push({ start: t, text: lineText, words, lineNo })
@@ -81,10 +89,11 @@ function parseWordTags(rest: string, file: string, lineNo: number): { text: stri
 function endAtEmptyTags(lines: RawLine[]): RawLine[] {
   const sorted = [...lines].sort((a, b) => a.start - b.start)
   const out: RawLine[] = []
+  const later = nextLaterStart(sorted)
   for (let i = 0; i < sorted.length; i++) {
     const line = sorted[i]!
     if (line.text === '') continue
-    const next = sorted.slice(i + 1).find((n) => n.start > line.start)
+    const next = later[i]
     if (next && next.text === '' && line.end === undefined) out.push({ ...line, end: next.start })
     else out.push(line)
   }

@@ -63,7 +63,11 @@ export function parsePlainText(text: string, opts: PlainTextOptions = {}): RawLi
   const slots = stanzas.reduce((n, s) => n + s.lines.length, 0) + stanzas.length - 1
   const end = opts.duration !== undefined && opts.duration > 0 ? opts.duration : slots * perLine
   const lines: string[] = []
-  stanzas.forEach((s, k) => lines.push(...(k > 0 ? [''] : []), ...s.lines))
+  // loops, not push(...spread): a stanza of a million lines would overflow the call stack
+  stanzas.forEach((s, k) => {
+    if (k > 0) lines.push('')
+    for (const l of s.lines) lines.push(l)
+  })
   return spread(lines, 0, end).filter((l) => l.text !== '')
 }
 
@@ -78,14 +82,16 @@ function overSections(stanzas: Stanza[], sections: SectionSpan[]): RawLine[] {
       idx = sections.findIndex((s, i) => i >= next && matches(normalise(s.name), want))
     }
     if (idx < 0) idx = next < sections.length ? next : last
-    assigned.set(idx, [...(assigned.get(idx) ?? []), ...stanza.lines])
+    let into = assigned.get(idx)
+    if (!into) assigned.set(idx, (into = []))
+    for (const l of stanza.lines) into.push(l)
     last = idx
     next = Math.max(next, idx + 1)
   }
   const out: RawLine[] = []
   for (const [idx, lines] of [...assigned].sort((a, b) => a[0] - b[0])) {
     const s = sections[idx]!
-    out.push(...spread(lines, s.start, s.end))
+    for (const l of spread(lines, s.start, s.end)) out.push(l)
   }
   return out
 }

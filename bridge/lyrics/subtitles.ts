@@ -42,7 +42,7 @@ function cues(rows: string[], from: number, file: string): Cue[] {
     if (/^(NOTE|STYLE|REGION)(\s|$)/.test(block[0]!)) continue
     const t = block.findIndex((r) => r.includes('-->'))
     if (t < 0 && out.length > 0 && !/^\d+$/.test(block[0]!.trim())) {
-      out.at(-1)!.text.push(...block) // a blank line inside a cue's text, as some editors write
+      for (const row of block) out.at(-1)!.text.push(row) // a blank line inside a cue's text, as some editors write (a loop: a huge block must not overflow the stack)
       continue
     }
     if (t < 0) {

@@ -1,5 +1,6 @@
 /** Last step of every section reader: sort, close open ends, trim overlaps, drop empty spans. */
 import type { Seconds, SectionSpan, SectionSource } from '../analysis/types.js'
+import { nextLaterStart } from '../lyrics/next-start.js'
 
 /** A section as read; `end` absent where the file gives only a start (markers). */
 export type RawSection = { start: Seconds; end?: Seconds; name: string }
@@ -26,10 +27,11 @@ export function finishSections(raw: RawSection[], opts: FinishSectionOptions = {
   const lengths = closed.length > 0 ? closed : gaps
   const meanLength = lengths.length > 0 ? lengths.reduce((a, b) => a + b, 0) / lengths.length : defaults.openLength
   const out: SectionSpan[] = []
+  const later = nextLaterStart(sorted)
   for (let i = 0; i < sorted.length; i++) {
     const s = sorted[i]!
     if (out.at(-1)?.start === s.start) continue // two sections at one time: the first listed wins
-    const next = sorted.slice(i + 1).find((n) => n.start > s.start)
+    const next = later[i]
     let end = s.end ?? next?.start ?? (opts.duration !== undefined && opts.duration > s.start ? opts.duration : s.start + meanLength)
     if (next && end > next.start) end = next.start
     if (opts.duration !== undefined && opts.duration > s.start) end = Math.min(end, opts.duration)

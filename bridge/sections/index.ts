@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises'
 import type { Seconds, SectionSpan } from '../analysis/types.js'
 import { decodeText } from '../lyrics/decode-text.js'
 import { isMidiBytes } from '../lyrics/detect-format.js'
+import { checkSpanTimes } from '../lyrics/check-times.js'
 import { FileFormatError } from '../lyrics/file-format-error.js'
 import { finishSections } from './finish-sections.js'
 import { parseSectionJson } from './json-sections.js'
@@ -31,7 +32,11 @@ export type SectionsOptions = {
   file?: string
   /** Format; by extension or content when absent */
   format?: SectionFormat
+  /** Largest file accepted, bytes, default 4 MiB (as for lyrics) */
+  maxBytes?: number
 }
+
+const defaults = { maxBytes: 4 * 1024 * 1024 }
 
 /** Reads a section file. */
 export async function loadSections(path: string, opts: SectionsOptions = {}): Promise<SectionSpan[]> {
@@ -49,18 +54,21 @@ export async function loadSections(path: string, opts: SectionsOptions = {}): Pr
 /** Parses section text or bytes into sorted, non-overlapping spans with source 'file'. */
 export function parseSections(input: string | Uint8Array, opts: SectionsOptions = {}): SectionSpan[] {
   const file = opts.file ?? '<input>'
+  const maxBytes = opts.maxBytes ?? defaults.maxBytes
+  const size = typeof input === 'string' ? input.length : input.byteLength
+  if (size > maxBytes) throw new FileFormatError(file, {}, `sections must be at most ${maxBytes} bytes, got ${size}`)
   const musical = { tempo: opts.tempo, beatsPerBar: opts.beatsPerBar }
   if (opts.tempo !== undefined && !(opts.tempo > 0 && opts.tempo < 1000)) throw new RangeError(`tempo must be in (0, 1000) bpm, got ${opts.tempo}`)
   const bytes = typeof input === 'string' ? null : input
   if (opts.format === 'midi' || (bytes && isMidiBytes(bytes))) {
     if (!bytes) throw new TypeError(`MIDI sections must be given as bytes (${file})`)
     const { sections, duration } = parseMidiMarkers(bytes, file, opts.encoding)
-    return finishSections(sections, { duration: opts.duration ?? duration })
+    return checkSpanTimes(finishSections(sections, { duration: opts.duration ?? duration }), file)
   }
   const text = typeof input === 'string' ? input.replace(/^\uFEFF/, '') : decodeText(input, { encoding: opts.encoding, file }).text
   const format = opts.format ?? (/^\s*[[{]/.test(text) ? 'json' : 'csv')
   const raw = format === 'json' ? parseSectionJson(text, file, musical) : parseSectionTable(text, file, musical)
   const sections = finishSections(raw, { duration: opts.duration })
   if (sections.length === 0) throw new FileFormatError(file, {}, 'no sections found (every row was empty or zero-length)')
-  return sections
+  return checkSpanTimes(sections, file)
 }
