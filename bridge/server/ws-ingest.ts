@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import { IngestError } from './ingest-error.js'
 import { decodeOsc, OscDecodeError } from './osc-codec.js'
-import { routeOsc, type IngestSink } from './osc-router.js'
+import { AUTH_ADDRESS, routeOsc, type IngestSink } from './osc-router.js'
 import type { RateLimiter } from './rate-limit.js'
 import { decodeWsAudio, isWsAudioFrame } from './ws-audio-format.js'
 
@@ -122,6 +122,7 @@ export class WsIngest {
         return
       }
       for (const msg of decodeOsc(bytes)) {
+        if (msg.address === AUTH_ADDRESS) continue // the token came with the upgrade; an OSC client that also sends it is welcome (as over UDP)
         try {
           routeOsc(msg, this.sink)
         } catch (err) {
