@@ -22,6 +22,8 @@ export type BenchOptions = {
   soakMinutes: number
   /** 60-minute soak length in minutes of song (default 60) */
   soak60Minutes: number
+  /** Repeats of each 8x live run and its baselines (default 2; 1 with --quick) */
+  repeats8x: number
 }
 
 /** The usage text. */
@@ -38,13 +40,14 @@ a summary. The full run (default) takes about 12 minutes on 2 cores.
   --only LIST        run only these parts: ${PARTS.join(',')}
   --device NAME      auto|cpu|cuda|webgpu (default auto: the GPU where one loads)
   --block-ms N       audio block length sent to the bridge (default 50)
+  --repeats N        runs of each 8x live variant, interleaved (default 2; 1 with --quick)
   --soak-minutes N, --soak60-minutes N   song minutes of the soaks (default 30 and 60)
   --out FILE         results file (default bench/results.json)`
 
 /** Parses the bench's command line. */
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const args = parseArgs(argv, {
-    values: { only: undefined, device: 'auto', 'block-ms': '50', out: 'bench/results.json', 'soak-minutes': '30', 'soak60-minutes': '60' },
+    values: { repeats: undefined, only: undefined, device: 'auto', 'block-ms': '50', out: 'bench/results.json', 'soak-minutes': '30', 'soak60-minutes': '60' },
     flags: ['quick', 'no-soak', 'soak', 'soak60', 'profile', 'help'],
   })
   let device: Device
@@ -74,5 +77,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     out: args.values.out!,
     soakMinutes: numberOption(args, 'soak-minutes', 1, 600)!,
     soak60Minutes: numberOption(args, 'soak60-minutes', 1, 600)!,
+    repeats8x: numberOption(args, 'repeats', 1, 10) ?? (quick ? 1 : 2),
   }
 }

@@ -14,8 +14,8 @@ type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[
 /** A function's self time. */
 export type HotFunction = { fn: string; file: string; ms: number; share: number }
 
-/** Self time by function and by source file of a .cpuprofile, largest first. */
-export type ProfileSummary = { totalMs: number; functions: HotFunction[]; files: { file: string; ms: number; share: number }[] }
+/** Self time by function and by source file of a .cpuprofile, largest first; shares are of the busy (non-idle) time. */
+export type ProfileSummary = { busyMs: number; idleMs: number; functions: HotFunction[]; files: { file: string; ms: number; share: number }[] }
 
 /** Reads the newest .cpuprofile in `dir` and sums self time; `root`: the package root, for relative file names. */
 export function summariseCpuProfile(dir: string, root: string, top = 15): ProfileSummary {
@@ -27,7 +27,7 @@ export function summariseCpuProfile(dir: string, root: string, top = 15): Profil
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile
   const maps = new Map<string, SourceMap | null>()
   const sourceOf = (url: string, line: number, column: number): string => {
-    if (!url.startsWith('file://')) return url || '(native)'
+    if (!url.startsWith('file://')) return url || '(native)'  // builtins, native bindings, GC
     const path = new URL(url).pathname
     if (!maps.has(path)) {
       const mapPath = `${path}.map`
@@ -43,13 +43,19 @@ export function summariseCpuProfile(dir: string, root: string, top = 15): Profil
   const byFn = new Map<string, HotFunction>()
   const byFile = new Map<string, number>()
   let total = 0
+  let idle = 0
   for (const node of profile.nodes) {
     const us = self.get(node.id) ?? 0
     if (us === 0) continue
-    total += us
     const cf = node.callFrame
-    const src = sourceOf(cf.url, cf.lineNumber, cf.columnNumber)
     const name = cf.functionName || '(anonymous)'
+    if (name === '(idle)') {
+      idle += us
+      continue
+    }
+    total += us
+    // a native function (fsync, writev) or V8's own time is its own "file"
+    const src = cf.url ? sourceOf(cf.url, cf.lineNumber, cf.columnNumber) : name.startsWith('(') ? name : `(native ${name})`
     const key = `${name}@${src}`
     const hit = byFn.get(key) ?? { fn: name, file: src, ms: 0, share: 0 }
     hit.ms += us / 1000
@@ -59,7 +65,8 @@ export function summariseCpuProfile(dir: string, root: string, top = 15): Profil
   const totalMs = total / 1000
   const r = (v: number): number => Math.round(v * 10) / 10
   return {
-    totalMs: r(totalMs),
+    busyMs: r(totalMs),
+    idleMs: r(idle / 1000),
     functions: [...byFn.values()]
       .sort((a, b) => b.ms - a.ms)
       .slice(0, top)

@@ -41,6 +41,8 @@ export type SeriesPoint = { wallS: number; songS: number; rssMB: number; latency
 /** What a live run measured. */
 export type LiveRunResult = {
   label: string
+  /** Repeat number where a run is repeated. */
+  rep?: number
   speed: number
   /** Provider the bridge ran on (from its status). */
   device: string

@@ -58,7 +58,11 @@ export function printSummary(r: BenchResults): void {
   if (runs.length) {
     out.push('', `Live: emolane serve child, song over OSC/UDP in 50 ms blocks, latency from audio to frame on /ws (ms)`)
     out.push(`  ${pad('run', 34)} ${lpad('p50', 7)} ${lpad('p95', 7)} ${lpad('p99', 7)} ${lpad('hops', 6)} ${lpad('up', 6)} ${lpad('pend', 5)} ${lpad('cores', 6)} ${lpad('busy', 6)} ${lpad('peakMB', 6)} ${lpad('RSS+', 7)}`)
-    for (const run of runs) out.push(`  ${liveRow(run)}`)
+    for (const run of runs) out.push(`  ${liveRow({ ...run, label: run.rep ? `${run.label} #${run.rep}` : run.label })}`)
+    const summary = Object.entries(r.live?.summary ?? {})
+    if (summary.some(([, s]) => s.runs > 1)) {
+      out.push(`  medians over repeats: ${summary.map(([k, s]) => `${k} p50 ${n(s.p50)} / p95 ${n(s.p95)} ms${s.keepsUp ? '' : ' (fell behind)'}`).join('; ')}`)
+    }
     for (const [k, v] of Object.entries(r.live?.ratios ?? {})) out.push(`  ${pad(k, 44)} ${n(v, 2)}`)
     for (const s of [r.soak, r.soak60].filter((x): x is LiveRunResult => x !== null)) {
       out.push(`  ${s.label}: RSS ${s.memory.drift.first} -> ${s.memory.drift.last} MB (slope ${s.memory.drift.slope} MB/min), latency ${s.latencyDrift.first} -> ${s.latencyDrift.last} ms, ${s.seeks} seeks, ${s.edits} lyric edits`)

@@ -42,7 +42,8 @@ export type ServeProcess = {
 
 /** Spawns `emolane serve` and resolves once it prints its panel URL and OSC port. */
 export async function startServe(options: ServeOptions): Promise<ServeProcess> {
-  const o = { ...defaults, ...options }
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ServeOptions
+  const o = { ...defaults, ...defined }
   const argv = [...o.nodeArgs, cliPath(), 'serve', '--http-port', '0', '--osc-port', '0', '--data-dir', o.dataDir, '--project', o.project, '--device', o.device, '--quiet', ...o.args]
   const started = performance.now()
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'] })
