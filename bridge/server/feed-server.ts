@@ -19,6 +19,9 @@ export type FeedServerOptions = {
 
 type Client = { ws: WebSocket; alive: boolean; laggingSince: number | null; id: number }
 
+/** Largest message a feed client may send, bytes: clients only listen, so anything bigger is a mistake. */
+export const FEED_MAX_PAYLOAD = 64 * 1024
+
 /** Feed clients and the broadcasting to them. */
 export class FeedServer {
   private readonly wss: WebSocketServer
@@ -38,7 +41,7 @@ export class FeedServer {
     private readonly onCount: (n: number) => void,
   ) {
     // clients only listen; anything they send is small or a mistake
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false })
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: FEED_MAX_PAYLOAD, perMessageDeflate: false })
     this.pingTimer = setInterval(() => this.pingAll(), o.pingIntervalMs)
     this.pingTimer.unref()
   }
@@ -87,7 +90,13 @@ export class FeedServer {
       client.alive = true // the feed is one-way; a message still shows the client is there
     })
     ws.on('close', () => this.drop(client))
-    ws.on('error', () => this.drop(client))
+    ws.on('error', (err: Error & { code?: string }) => {
+      // ws closes the connection itself (1009 for an oversize message); say why once
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.problem('message-too-large', `feed client ${client.id} sent a message over ${FEED_MAX_PAYLOAD} bytes and was disconnected: the feed only sends (a client needs to say nothing)`)
+      }
+      this.drop(client)
+    })
     this.sendTo(client, JSON.stringify(this.snapshot()), true)
   }
 

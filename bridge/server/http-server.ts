@@ -130,7 +130,8 @@ export function createHttpServer(deps: HttpDeps): Server {
       return
     }
     if (await serveStatic(req, res, path, deps.panelDir)) return
-    sendError(res, 404, 'not-found', `nothing at ${path}`)
+    const ws = path === '/ws' || path === '/ws-in' ? `: ${path} expects a WebSocket upgrade (ws://), not a plain GET` : ''
+    sendError(res, 404, 'not-found', `nothing at ${JSON.stringify(path.slice(0, 200))}${ws}; expected the panel's files, /health or /api/*`)
   }
 
   server.on('upgrade', function httpOnUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
