@@ -21,6 +21,8 @@ export type ProfiledNode = {
   us: number
   inputs: number[][]
   outputs: number[][]
+  /** Which of the profiled runs it belongs to (0-based). */
+  run: number
 }
 
 const prod = (dims: readonly number[]): number => dims.reduce((p, d) => p * d, 1)
@@ -69,11 +71,20 @@ export function countFlops(nodes: readonly ProfiledNode[]): FlopCount {
   return { total, byOp, otherElements }
 }
 
-/** Kernel time per operator type, microseconds, largest first. */
+/** Kernel time per operator type and run, microseconds: the median over the runs, largest first (a preempted run does not skew it). */
 export function timeByOp(nodes: readonly ProfiledNode[]): [op: string, us: number][] {
-  const t = new Map<string, number>()
-  for (const n of nodes) t.set(n.op, (t.get(n.op) ?? 0) + n.us)
-  return [...t.entries()].sort((a, b) => b[1] - a[1])
+  const runs = Math.max(0, ...nodes.map((n) => n.run)) + 1
+  const t = new Map<string, number[]>()
+  for (const n of nodes) {
+    const perRun = t.get(n.op) ?? new Array<number>(runs).fill(0)
+    perRun[n.run]! += n.us
+    t.set(n.op, perRun)
+  }
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b)
+    return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+  }
+  return [...t.entries()].map(([op, xs]): [string, number] => [op, median(xs)]).sort((a, b) => b[1] - a[1])
 }
 
 /** How to profile. */
@@ -117,11 +128,11 @@ export async function profileGraph(model: string | Uint8Array, feeds: Record<str
     if (!file) throw new Error(`onnxruntime wrote no profile into ${dir}`)
     const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as TraceEvent[]
     const kept = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').slice(-o.runs)
-    const inKept = (e: TraceEvent): boolean => kept.length === 0 || kept.some((r) => e.ts! >= r.ts! && e.ts! <= r.ts! + r.dur!)
+    const runOf = (e: TraceEvent): number => (kept.length === 0 ? 0 : kept.findIndex((r) => e.ts! >= r.ts! && e.ts! <= r.ts! + r.dur!))
     return events
       .filter((e) => e.cat === 'Node' && e.name?.endsWith('_kernel_time') && e.args?.op_name)
-      .filter(inKept)
-      .map((e) => ({ name: e.name!.replace(/_kernel_time$/, ''), op: e.args!.op_name!, us: e.dur ?? 0, inputs: shapes(e.args!.input_type_shape), outputs: shapes(e.args!.output_type_shape) }))
+      .map((e) => ({ name: e.name!.replace(/_kernel_time$/, ''), op: e.args!.op_name!, us: e.dur ?? 0, inputs: shapes(e.args!.input_type_shape), outputs: shapes(e.args!.output_type_shape), run: runOf(e) }))
+      .filter((n) => n.run >= 0)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

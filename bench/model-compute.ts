@@ -31,7 +31,7 @@ export type PathFlops = { optimised: Flops; perWindow: Flops; naive: Flops }
 export type ModelCompute = {
   graphs: GraphFlops
   perAudioSecond: PathFlops
-  /** Operator types by CPU kernel time (optimised graphs, mean of 5 runs), ms per call. */
+  /** Operator types by CPU kernel time (optimised graphs, median of 5 runs), ms per call. */
   cpuTimeByOp: Record<'audioWindow' | 'fusionWindow' | 'textContext', { op: string; ms: number }[]>
 }
 
@@ -88,7 +88,7 @@ export async function modelCompute(modelDir: string, manifest: ModelManifest, so
     const nodes = await profileGraph(file, f, { optimization: 'all', warmup: 2, runs })
     return timeByOp(nodes)
       .slice(0, 6)
-      .map(([op, us]) => ({ op, ms: round(us / runs / 1000, 3) }))
+      .map(([op, us]) => ({ op, ms: round(us / 1000, 3) }))
   }
   return {
     graphs,

@@ -1,6 +1,6 @@
 import ort from 'onnxruntime-node'
 import { describe, expect, test } from 'vitest'
-import { countFlops, matrixFlops, profileGraph } from '../../bench/flops.js'
+import { countFlops, matrixFlops, profileGraph, timeByOp } from '../../bench/flops.js'
 import { oneNodeModel } from '../../bench/onnx-writer.js'
 
 const input = (dims: number[]) => new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.5), dims)
@@ -34,5 +34,11 @@ describe('FLOP counter', () => {
     })
     const g = countFlops(await profileGraph(gemm, { a: input([3, 4]), b: input([5, 4]) }))
     expect(g).toEqual({ total: 120, byOp: { Gemm: 120 }, otherElements: 0 })
+  })
+
+  test('time per operator is the median over runs, so one preempted run does not skew it', () => {
+    const node = (op: string, us: number, run: number) => ({ name: op, op, us, inputs: [], outputs: [], run })
+    const nodes = [node('Conv', 10, 0), node('Conv', 5, 0), node('Conv', 900, 1), node('Conv', 16, 2), node('Add', 3, 0), node('Add', 3, 1), node('Add', 3, 2)]
+    expect(timeByOp(nodes)).toEqual([['Conv', 16], ['Add', 3]])
   })
 })
