@@ -78,7 +78,7 @@ export class ElStatusBar extends LitElement {
               >
             </span>
             <span class="item">preset <b>${s.model.preset}</b></span>
-            <span class="item" data-device>on <b>${s.model.device}</b></span>
+            <span class="item" data-device title=${s.model.fallback ?? ''}>on <b>${s.model.device}</b>${s.model.fallback ? html` (${s.model.requested} did not load)` : nothing}</span>
             <span class="item ${s.keepingUp ? '' : 'behind'}" data-keeping-up=${String(s.keepingUp)}>
               ${s.keepingUp ? html`<b>keeping up</b>` : html`<b class="behind">falling behind</b>`} · ${s.pending} pending${s.coalesced ? html` · ${s.coalesced} skipped` : nothing}
               ${s.latencyMs !== null && Number.isFinite(s.latencyMs) ? html` · ${Math.round(s.latencyMs)} ms` : nothing}

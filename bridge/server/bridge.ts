@@ -171,9 +171,9 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   /** The bridge's status as the panel shows it. */
   status(): BridgeStatus {
     const pending = this.inference.pending
-    const { requested: _r, fallback: _f, ...model } = this.model.info
     return {
-      model,
+      // requested and fallback included: a provider that failed to load is said here, not only in the log
+      model: { ...this.model.info },
       clients: this.feed.size,
       transport: { ...this.timeline.transport },
       pending,

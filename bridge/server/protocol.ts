@@ -38,7 +38,13 @@ export interface BridgeInput {
 
 /** Status of the bridge and its inference, as shown by the panel. */
 export type BridgeStatus = {
-  model: ModelInfo & { trained: boolean }
+  model: ModelInfo & {
+    trained: boolean
+    /** The device asked for (--device), e.g. 'cuda' or 'auto'. */
+    requested?: string
+    /** Why the asked-for provider is not the one running (it failed to load and the CPU took over); null when it is. */
+    fallback?: string | null
+  }
   /** Clients connected to the feed. */
   clients: number
   transport: TransportState
