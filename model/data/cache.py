@@ -28,7 +28,7 @@ from model.audio import FRAMES_PER_SECOND, N_MELS, SAMPLE_RATE, load_audio, log_
 
 from .music_sources import Clip, read_lyrics
 from .render import GM_PROGRAMS, normalise_loudness, render_midi
-from .smf import read_midi, set_program, tempo_map
+from .smf import close_hanging_notes, read_midi, set_program, tempo_map
 
 CACHE_VERSION = 1
 VARIANTS = {  # renders made per clip of each set
@@ -153,6 +153,7 @@ def build_item(task: Task) -> dict:
             meta["midi_seconds"] = tm.to_seconds(midi.end_tick())
             if task.program is not None:
                 midi = set_program(midi, task.program)
+            midi = close_hanging_notes(midi)
             pcm = render_midi(midi.to_bytes(), workdir=str(Path(task.out).parent))
             if task.max_seconds:
                 pcm = pcm[: int(task.max_seconds * SAMPLE_RATE)]

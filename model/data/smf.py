@@ -177,6 +177,20 @@ def set_program(midi: Midi, program: int) -> Midi:
     return Midi(midi.format, midi.division, tracks)
 
 
+def close_hanging_notes(midi: Midi) -> Midi:
+    """A copy with sustain-off and all-notes-off on every channel at the last note event.
+
+    Some files leave notes on (VGMIDI's 'Cait Siths Theme' sends note-off for the wrong pitch); with a
+    sustained GM program such a note never ends and fluidsynth renders silence-free audio forever.
+    Files whose notes all end are rendered the same as before: nothing is held at the last note event.
+    """
+    end = midi.end_tick()
+    closing = [Event(end, bytes([0xB0 | ch, cc, 0])) for ch in range(16) for cc in (64, 123)]
+    tracks = [list(t) for t in midi.tracks]
+    tracks[0] = tracks[0] + closing  # to_bytes sorts by tick and keeps end-of-track last
+    return Midi(midi.format, midi.division, tracks)
+
+
 @dataclass(frozen=True)
 class TempoMap:
     """Tick -> seconds through the file's tempo changes."""

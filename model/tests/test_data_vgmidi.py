@@ -1,4 +1,5 @@
 """MIDI reading, re-voicing and VGMIDI's time-continuous labels, on tiny MIDI files made here."""
+import shutil
 import struct
 
 import numpy as np
@@ -7,7 +8,11 @@ import pytest
 from model.data.cache import vgmidi_curve
 from model.data.music import window_labels
 from model.data.records import Curve, MusicItem
-from model.data.smf import Event, Midi, MidiError, measure_seconds, read_midi, set_program, tempo_map
+from model.audio import SAMPLE_RATE
+from model.data.render import GM_PROGRAMS, SOUNDFONT, render_midi
+from model.data.smf import (
+    Event, Midi, MidiError, close_hanging_notes, measure_seconds, read_midi, set_program, tempo_map,
+)
 
 
 def _tempo(tick: int, bpm: float) -> Event:
@@ -92,3 +97,24 @@ def test_window_beyond_the_annotated_span_has_no_target():
     curve = Curve(np.array([0.0, 2.0]), np.array([1.0], np.float32), np.array([0.0], np.float32))
     lab = window_labels(_curve_item(curve), start_frame=640, n_frames=384)
     assert np.isnan(lab.valence) and lab.polarity == -1
+
+
+def _hanging() -> Midi:
+    """One note that is switched on and never off (the off goes to another pitch), then a normal note."""
+    events = [Event(0, bytes([0x90, 71, 100])), Event(480, bytes([0x90, 72, 0])),
+              *_note(480, 480, pitch=60)]
+    return Midi(1, 480, [[_tempo(0, 120), Event(0, b"\xff\x2f\x00")], events])
+
+
+def test_hanging_notes_are_closed_at_the_last_note_event():
+    out = read_midi(close_hanging_notes(_hanging()).to_bytes())
+    closing = [e for e in out.tracks[0] if not e.is_meta and e.status & 0xF0 == 0xB0 and e.data[1] == 123]
+    assert len(closing) == 16 and {e.tick for e in closing} == {960}
+    assert out.tracks[0][-1].data == b"\xff\x2f\x00"  # end of track stays last
+
+
+@pytest.mark.skipif(shutil.which("fluidsynth") is None or not SOUNDFONT.exists(), reason="fluidsynth not installed")
+def test_a_sustained_program_with_a_hanging_note_still_renders_to_its_end():
+    midi = close_hanging_notes(set_program(_hanging(), GM_PROGRAMS["strings"]))
+    pcm = render_midi(midi.to_bytes())
+    assert 1.0 < len(pcm) / SAMPLE_RATE < 6.0  # 1 s of notes plus release and reverb, not forever
