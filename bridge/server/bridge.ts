@@ -39,6 +39,9 @@ export type BridgeDeps = {
   preset?: AnalysisPreset
 }
 
+/** Least time between two lyric messages on the feed (a burst of lines goes out as its first line and then the whole list). */
+const LYRICS_THROTTLE_MS = 100
+
 const NEUTRAL: Summary = {
   valence: 0,
   arousal: 0,
@@ -70,6 +73,8 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   private readonly timers: NodeJS.Timeout[] = []
   private statusTimer: NodeJS.Timeout | null = null
   private lastStatusAt = 0
+  private lyricsTimer: NodeJS.Timeout | null = null
+  private lastLyricsAt = -Infinity
   private project: string
   private readonly startedAt = Date.now()
   private closed = false
@@ -225,6 +230,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
     this.closed = true
     for (const t of this.timers) clearInterval(t)
     if (this.statusTimer) clearTimeout(this.statusTimer)
+    if (this.lyricsTimer) clearTimeout(this.lyricsTimer)
     for (const u of this.unsubscribe.splice(0)) u()
     this.inference.close()
     this.analysisLoop.close()
@@ -272,7 +278,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
       }),
       t.on('lyrics', (lines) => {
         this.emit('lyrics', lines)
-        send({ type: 'lyrics', lines })
+        this.lyricsSoon()
         an.request()
       }),
       t.on('spans', () => an.request()),
@@ -409,6 +415,25 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   private onError(info: BridgeEvents['error'][0]): void {
     this.emit('error', info)
     this.feed?.broadcast({ type: 'error', error: info })
+  }
+
+  /**
+   * Sends the lyric lines to the feed: at once, or (within LYRICS_THROTTLE_MS of the last send) once
+   * at the end of the burst. Each message carries every line, so a DAW sending its lyric track line
+   * by line would otherwise make the feed serialise the whole list once per line (quadratic).
+   */
+  private lyricsSoon(): void {
+    if (this.lyricsTimer || this.closed) return
+    const send = (): void => {
+      this.lastLyricsAt = performance.now()
+      this.feed.broadcast({ type: 'lyrics', lines: [...this.timeline.lyrics] })
+    }
+    const wait = this.lastLyricsAt + LYRICS_THROTTLE_MS - performance.now()
+    if (wait <= 0) return send()
+    this.lyricsTimer = setTimeout(() => {
+      this.lyricsTimer = null
+      send()
+    }, wait)
   }
 
   /** Sends a status message soon (throttled). */
