@@ -38,6 +38,9 @@ class TooManyFailures(RuntimeError):
 
 
 def _dir_bytes(path: Path) -> int:
+    """Size of a file, or of everything under a folder; 0 if absent."""
+    if path.is_file():
+        return path.stat().st_size
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
 
 
