@@ -196,13 +196,13 @@ async function main(argv: string[]): Promise<number> {
       if (o.parts.has('soak')) {
         const total = o.soakMinutes * 60
         log(`emolane bench: soak, ${o.soakMinutes} minutes of song at 8x (the song looped), about ${Math.round(total / 8 / 60)} minutes`)
-        results.soak = await live({ label: `soak-${o.soakMinutes}min-8x`, speed: 8, keepSeries: true, session: { ...base, segments: loopPlan(duration, total) } })
+        results.soak = await live({ label: `soak-${o.soakMinutes}min-8x`, speed: 8, keepSeries: true, steadyAfterSongS: duration, session: { ...base, segments: loopPlan(duration, total) } })
       }
       if (o.parts.has('soak60')) {
         const total = o.soak60Minutes * 60
         const plan = seekEditPlan(duration, session.lyrics, total)
         log(`emolane bench: soak, ${o.soak60Minutes} minutes of song at 8x with ${plan.segments.length - 1} seeks and ${plan.edits.length} lyric edits, about ${Math.round(total / 8 / 60)} minutes`)
-        results.soak60 = await live({ label: `soak-${o.soak60Minutes}min-8x-seeks-edits`, speed: 8, keepSeries: true, session: { ...base, ...plan } })
+        results.soak60 = await live({ label: `soak-${o.soak60Minutes}min-8x-seeks-edits`, speed: 8, keepSeries: true, steadyAfterSongS: duration, session: { ...base, ...plan } })
       }
       if (o.parts.has('profile')) {
         const profDir = join(outDir, 'profile')

@@ -7,7 +7,7 @@ import type { BridgeStatus } from '../bridge/server/protocol.js'
 import { threadCpu } from './cpu-profile.js'
 import { openFeed } from './feed-client.js'
 import { HopLatency } from './hop-latency.js'
-import { cpuShare, machineBusy, type ProcSample, sampleMachine, sampleProcess } from './proc-stats.js'
+import { cpuShare, machineBusy, type ProcSample, sampleMachine, sampleProcess, sampleRunQueueWait } from './proc-stats.js'
 import { playSession, type Session } from './session-player.js'
 import { startServe } from './serve-process.js'
 import { type Distribution, distribution, drift, type Drift, percentile, round } from './stats.js'
@@ -31,6 +31,8 @@ export type LiveRunOptions = {
   sampleEveryMs?: number
   /** Keep the RSS and latency series in the result (soaks), default false */
   keepSeries?: boolean
+  /** Judge memory drift only after this many seconds of song have played (the first pass fills the timeline), default 0 */
+  steadyAfterSongS?: number
   /** Progress lines */
   log?: (line: string) => void
 }
@@ -84,6 +86,12 @@ export type LiveRunResult = {
     machineBusy: number | null
     /** Bridge CPU seconds while playing by thread: the JavaScript thread, onnxruntime's pool, libuv workers. */
     byThread: Record<string, number>
+    /**
+     * Seconds per wall second the bridge's JavaScript thread (and all its threads) sat runnable but
+     * waiting for a CPU another process held: 0 on a quiet machine; latency above the model's time
+     * comes from here when it is large.
+     */
+    waitingForCpu: { main: number | null; all: number | null }
   }
   memory: {
     /** RSS after the model loaded, before any audio. */
@@ -91,8 +99,10 @@ export type LiveRunResult = {
     /** Peak RSS over the run (VmHWM). */
     peakMB: number
     endMB: number
-    /** RSS drift over the run (first vs last tenth, slope in MB per wall minute). */
+    /** RSS drift over the run (first vs last tenth, slope in MB per wall minute), after `steadyAfterSongS` seconds of song. */
     drift: Drift
+    /** RSS when the steady part began (after the first pass), and the song seconds it began at. */
+    steadyFromSongS: number
   }
   /** Latency drift over the run (first vs last tenth of hops, slope in ms per wall minute). */
   latencyDrift: Drift
@@ -139,6 +149,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     const machineStart = sampleMachine()
     const procStart = sampleProcess(serve.pid)
     const threadsStart = threadCpu(serve.pid)
+    const waitStart = sampleRunQueueWait(serve.pid)
     const playStart = performance.now()
     playing = true
     let progressAt = playStart
@@ -158,6 +169,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     const stopAt = performance.now()
     const procStop = sampleProcess(serve.pid)
     const threadsStop = threadCpu(serve.pid)
+    const waitStop = sampleRunQueueWait(serve.pid)
     const machineStop = sampleMachine()
     // drain: every hop answered and no frame for a while, or give up after 2 minutes
     const drainLimit = stopAt + 120_000
@@ -174,6 +186,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
 
     const samples = hops.samples
     const playSamples = procSamples.filter((s) => s.at >= playStart && s.at <= stopAt)
+    const steadySamples = playSamples.filter((s) => s.songS >= (o.steadyAfterSongS ?? 0))
     const share = procStart && procStop ? cpuShare(procStart, procStop) : { cores: NaN, ofMachine: NaN }
     const cpuSeconds = procStart && procStop ? procStop.cpu - procStart.cpu : NaN
     const maxPending = Math.max(0, ...statuses.map((s) => s.status.pending))
@@ -208,13 +221,18 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
         ofMachine: round(share.ofMachine, 3),
         perSongSecond: round(cpuSeconds / report.songSeconds, 4),
         machineBusy: machineStart && machineStop ? round(machineBusy(machineStart, machineStop) ?? NaN, 3) : null,
+        waitingForCpu: {
+          main: waitStart && waitStop ? round((waitStop.main - waitStart.main) / report.wallSeconds, 3) : null,
+          all: waitStart && waitStop ? round((waitStop.all - waitStart.all) / report.wallSeconds, 3) : null,
+        },
         byThread: Object.fromEntries(Object.entries(threadsStop).map(([k, v]) => [k, round(v - (threadsStart[k] ?? 0), 2)]).filter(([, v]) => (v as number) > 0)),
       },
       memory: {
         loadedMB: round(loaded?.rss ?? NaN, 1),
         peakMB: round(end?.peakRss ?? Math.max(...procSamples.map((s) => s.peakRss)), 1),
         endMB: round(end?.rss ?? NaN, 1),
-        drift: roundDrift(drift(playSamples.map((s) => (s.at - playStart) / 60_000), playSamples.map((s) => s.rss))),
+        drift: roundDrift(drift(steadySamples.map((s) => (s.at - playStart) / 60_000), steadySamples.map((s) => s.rss))),
+        steadyFromSongS: o.steadyAfterSongS ?? 0,
       },
       latencyDrift: roundDrift(drift(samples.map((s) => (s.at - playStart) / 60_000), samples.map((s) => s.complete))),
       errors,

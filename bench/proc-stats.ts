@@ -1,6 +1,6 @@
 /** CPU time and memory of a process, and busy time of the whole machine, read from Linux /proc. */
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 
 /** Seconds of CPU time (user + system, all threads). */
@@ -75,4 +75,27 @@ export function cpuShare(a: ProcSample, b: ProcSample): { cores: number; ofMachi
 export function machineBusy(a: MachineCpu, b: MachineCpu): number | null {
   const total = b.total - a.total
   return total > 0 ? (b.busy - a.busy) / total : null
+}
+
+/** Time a process's threads spent runnable but waiting for a CPU (the kernel's run-queue wait, /proc/<pid>/task/<tid>/schedstat), seconds. */
+export type RunQueueWait = { main: number; all: number }
+
+/** Run-queue wait of `pid` so far: its main (JavaScript) thread and all its threads; null without /proc. */
+export function sampleRunQueueWait(pid: number): RunQueueWait | null {
+  try {
+    let all = 0
+    let main = 0
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const wait = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]) / 1e9
+        all += wait
+        if (Number(tid) === pid) main = wait
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+    return { main, all }
+  } catch {
+    return null
+  }
 }
