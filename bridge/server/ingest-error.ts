@@ -10,6 +10,7 @@ export type IngestErrorCode =
   | 'ws-text-frame'
   | 'message-too-large'
   | 'rate-limited'
+  | 'ingest-overflow'
   | 'unauthorized'
   | 'too-many-clients'
   | 'audio-bad-channels'

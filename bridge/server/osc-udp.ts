@@ -3,12 +3,12 @@
  * token, a sender first sends `/emolane/auth <token>`; its address:port is then trusted until it
  * has been silent for `authIdleMs`.
  */
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram'
 import { tokenMatches } from './auth.js'
 import { IngestError } from './ingest-error.js'
 import { decodeOsc, OscDecodeError } from './osc-codec.js'
 import { AUTH_ADDRESS, routeOsc, type IngestSink } from './osc-router.js'
 import type { RateLimiter } from './rate-limit.js'
+import { UdpReceiver, type Datagram } from './udp-receiver.js'
 import type { Reject } from './ws-ingest.js'
 
 /** Options of the UDP listener. */
@@ -18,11 +18,13 @@ export type OscUdpOptions = {
   token: string | null
   /** A trusted sender silent this long must authenticate again, default 10 min */
   authIdleMs?: number
+  /** Datagrams queued for the main thread beyond this many bytes are dropped (and counted), default 64 MiB */
+  maxQueuedBytes?: number
 }
 
-/** Listens for OSC datagrams and feeds them to the bridge input. */
+/** Listens for OSC datagrams (read on their own thread, see udp-receiver.ts) and feeds them to the bridge input. */
 export class OscUdpServer {
-  private socket: Socket | null = null
+  private receiver: UdpReceiver | null = null
   private readonly trusted = new Map<string, number>()
   private readonly authIdleMs: number
 
@@ -37,34 +39,36 @@ export class OscUdpServer {
 
   /** Binds; resolves with the port (useful with port 0). */
   async listen(): Promise<number> {
-    const socket = createSocket({ type: this.o.host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 4 << 20 })
-    this.socket = socket
-    socket.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo))
-    await new Promise<void>((resolve, reject) => {
-      const fail = (err: Error): void => reject(new Error(`cannot listen for OSC on udp://${this.o.host}:${this.o.port}: ${err.message}`, { cause: err }))
-      socket.once('error', fail)
-      socket.bind(this.o.port, this.o.host, () => {
-        socket.off('error', fail)
-        resolve()
-      })
-    })
-    socket.on('error', (err) => this.reject('osc-malformed', `UDP socket error: ${err.message}`, 'osc-udp'))
-    return socket.address().port
+    const receiver = new UdpReceiver(
+      { host: this.o.host, port: this.o.port, maxQueuedBytes: this.o.maxQueuedBytes },
+      (d) => this.onDatagram(d),
+      (p) => {
+        if ('error' in p) this.reject('osc-malformed', `UDP socket error: ${p.error}`, 'osc-udp')
+        else this.reject('ingest-overflow', `dropped ${p.dropped} datagram${p.dropped === 1 ? '' : 's'}: the bridge fell more than ${p.limit} bytes behind the UDP input`, 'osc-udp')
+      },
+    )
+    try {
+      const port = await receiver.listen()
+      this.receiver = receiver
+      return port
+    } catch (err) {
+      throw new Error(`cannot listen for OSC on udp://${this.o.host}:${this.o.port}: ${(err as Error).message}`, { cause: err })
+    }
   }
 
   /** The bound port (after listen). */
   get port(): number {
-    return this.socket?.address().port ?? this.o.port
+    return this.receiver?.port ?? this.o.port
   }
 
   async close(): Promise<void> {
-    const s = this.socket
-    this.socket = null
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()))
+    const r = this.receiver
+    this.receiver = null
+    await r?.close()
   }
 
-  private onDatagram(data: Buffer, rinfo: RemoteInfo): void {
-    const source = `osc-udp ${rinfo.address}:${rinfo.port}`
+  private onDatagram({ data, address, port }: Datagram): void {
+    const source = `osc-udp ${address}:${port}`
     if (!this.limiter.allow(source, data.length)) {
       this.reject('rate-limited', `dropped a ${data.length}-byte datagram: over the rate limit (options maxMessagesPerSecond, maxBytesPerSecond)`, source)
       return
