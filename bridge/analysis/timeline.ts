@@ -46,15 +46,29 @@ export async function analyzeTimeline(input: TimelineInput): Promise<TimelineRes
   const preset = input.preset ?? defaultPreset
   const rate = input.model.sampleRate
   let spans = [...input.spans]
-  const song = input.duration > 0 ? input.audio(0, input.duration) : null
-  if (spans.length === 0 && song && song.length > 0) {
-    spans = detectSections(song, rate, { minSectionSeconds: preset.minSectionSeconds })
+  // the whole song is read only when needed: live, with the DAW's sections and no conflict, never
+  // (a copy of every sample and a pass over it on each run otherwise, growing with the song)
+  let song: Float32Array | null | undefined
+  const wholeSong = (): Float32Array | null => (song === undefined ? (song = input.duration > 0 ? input.audio(0, input.duration) : null) : song)
+  if (spans.length === 0) {
+    const pcm = wholeSong()
+    if (pcm && pcm.length > 0) spans = detectSections(pcm, rate, { minSectionSeconds: preset.minSectionSeconds })
+  }
+  let songLoudness: number | null | undefined
+  const reference = {
+    get loudnessDb(): number | null {
+      if (songLoudness === undefined) {
+        const pcm = wholeSong()
+        songLoudness = pcm && pcm.length > 0 ? loudnessDb(pcm) : null
+      }
+      return songLoudness
+    },
   }
   const sections = aggregateSections(input.frames, spans)
   const cueCache = new Map<Section, MusicalCues | null>()
   const conflicts = await detectConflicts(sections, {
     threshold: preset.conflictThreshold,
-    reference: { loudnessDb: song && song.length > 0 ? loudnessDb(song) : null },
+    reference,
     words: async (s) => {
       const lines = linesIn(input.lyrics, s.start, s.end)
       const text = lines.map((l) => l.text.trim()).filter(Boolean).join('\n')
