@@ -1,0 +1,31 @@
+import { describe, expect, test } from 'vitest'
+import { loopPlan, seekEditPlan } from '../../bench/soak-plan.js'
+
+const lyrics = Array.from({ length: 10 }, (_, i) => ({ start: i * 18 + 0.4, end: i * 18 + 17, text: `line ${i}` }))
+
+describe('soak plans', () => {
+  test('the loop plays the whole song until the soak length is reached', () => {
+    const plan = loopPlan(188, 1800)
+    expect(plan).toHaveLength(10)
+    expect(plan.every((s) => s.from === 0 && s.until === 188)).toBe(true)
+  })
+  test('the seek-and-edit plan stays inside the song, plays long enough and is the same every run', () => {
+    const a = seekEditPlan(188, lyrics, 3600)
+    const played = a.segments.reduce((s, x) => s + x.until - x.from, 0)
+    expect(played).toBeGreaterThanOrEqual(3600)
+    expect(a.segments.every((s) => s.from >= 0 && s.until <= 188 && s.until > s.from)).toBe(true)
+    expect(a.segments.length).toBeGreaterThan(30)
+    expect(seekEditPlan(188, lyrics, 3600)).toEqual(a)
+  })
+  test('each lyric edit rewrites an existing line (same start and end) with different words', () => {
+    const { segments, edits } = seekEditPlan(188, lyrics, 600, { editEvery: 30 })
+    const played = segments.reduce((s, x) => s + x.until - x.from, 0)
+    // one every 30 s of song played, none at the very start
+    expect(edits).toHaveLength(Math.ceil(played / 30) - 1)
+    for (const e of edits) {
+      const old = lyrics.find((l) => l.start === e.line.start)
+      expect(old?.end).toBe(e.line.end)
+      expect(e.line.text).not.toBe(old?.text)
+    }
+  })
+})
