@@ -23,6 +23,7 @@ function liveRow(r: LiveRunResult): string {
     lpad(n(r.cpu.waitingForCpu?.main !== null && r.cpu.waitingForCpu?.main !== undefined ? r.cpu.waitingForCpu.main * 1000 : null, 0), 6),
     lpad(n(r.memory.peakMB, 0), 6),
     lpad(r.memory.drift.change === null ? '-' : `${(r.memory.drift.change * 100).toFixed(1)}%`, 7),
+    lpad(r.latencyMs.quiet ? `${n(r.latencyMs.quiet.p95)} (${n(r.latencyMs.quiet.share * 100, 0)}%)` : '-', 14),
   ].join(' ')
 }
 
@@ -58,8 +59,9 @@ export function printSummary(r: BenchResults): void {
   const runs = [...(r.live?.runs ?? []), r.soak, r.soak60].filter((x): x is LiveRunResult => x !== null)
   if (runs.length) {
     out.push('', `Live: emolane serve child, song over OSC/UDP in 50 ms blocks, latency from audio to frame on /ws (ms)`)
-    out.push(`  (cores: bridge CPU; busy: whole machine; wait: ms per second the bridge's JavaScript thread waited for a CPU held by others)`)
-    out.push(`  ${pad('run', 34)} ${lpad('p50', 7)} ${lpad('p95', 7)} ${lpad('p99', 7)} ${lpad('hops', 6)} ${lpad('up', 6)} ${lpad('pend', 5)} ${lpad('cores', 6)} ${lpad('busy', 6)} ${lpad('wait', 6)} ${lpad('peakMB', 6)} ${lpad('RSS+', 7)}`)
+    out.push(`  (cores: bridge CPU; busy: whole machine; wait: ms per second the bridge's JavaScript thread waited for a CPU held by others;`)
+    out.push(`   RSS+: growth, last vs first tenth; quiet p95: over the hops in 10 s stretches with wait < 100 ms/s, and their share of all hops)`)
+    out.push(`  ${pad('run', 34)} ${lpad('p50', 7)} ${lpad('p95', 7)} ${lpad('p99', 7)} ${lpad('hops', 6)} ${lpad('up', 6)} ${lpad('pend', 5)} ${lpad('cores', 6)} ${lpad('busy', 6)} ${lpad('wait', 6)} ${lpad('peakMB', 6)} ${lpad('RSS+', 7)} ${lpad('quiet p95 (%)', 14)}`)
     for (const run of runs) out.push(`  ${liveRow({ ...run, label: run.rep ? `${run.label} #${run.rep}` : run.label })}`)
     const summary = Object.entries(r.live?.summary ?? {})
     if (summary.some(([, s]) => s.runs > 1)) {
