@@ -213,6 +213,8 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
 
   /** Resolves once every due window is analysed and sections/conflicts are up to date (for tests and `stream`). */
   async settle(): Promise<void> {
+    // datagrams already sent are still on their way from the UDP thread: take them in first
+    await this.udp?.drained()
     for (let i = 0; i < 100; i++) {
       await this.inference.settled()
       await this.analysisLoop.flush()
@@ -396,8 +398,13 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
       })
     }
     const idle = setInterval(() => {
-      const t = this.timeline
-      if (!t.flushing && performance.now() - t.lastAudioAt > o.idleFlushMs) t.idle(performance.now())
+      // decided after this turn's I/O (timers run first after a long analysis chunk, before the
+      // audio that arrived meanwhile is read) and only with no datagram still queued on the UDP thread
+      setImmediate(() => {
+        const t = this.timeline
+        if (this.closed || t.flushing || this.udp?.busy) return
+        if (performance.now() - t.lastAudioAt > o.idleFlushMs) t.idle(performance.now())
+      })
     }, Math.min(250, o.idleFlushMs))
     idle.unref()
     this.timers.push(idle)

@@ -61,6 +61,16 @@ export class OscUdpServer {
     return this.receiver?.port ?? this.o.port
   }
 
+  /** True while datagrams wait on the UDP thread for the main thread. */
+  get busy(): boolean {
+    return (this.receiver?.queuedBytes ?? 0) > 0
+  }
+
+  /** Resolves once the datagrams that had arrived when called have been handled. */
+  async drained(): Promise<void> {
+    await this.receiver?.drained()
+  }
+
   async close(): Promise<void> {
     const r = this.receiver
     this.receiver = null

@@ -48,6 +48,8 @@ socket.bind(port, host, () => {
 })
 parentPort.on('message', (m) => {
   if (m === 'close') socket.close(() => parentPort.postMessage({ kind: 'closed' }))
+  // after this loop turn's socket reads: every datagram that had arrived is posted before the answer
+  else if (m === 'drain') setImmediate(() => parentPort.postMessage({ kind: 'drained' }))
 })
 `
 
@@ -56,6 +58,7 @@ type FromWorker =
   | { kind: 'listening'; port: number }
   | { kind: 'error'; message: string; listening: boolean }
   | { kind: 'closed' }
+  | { kind: 'drained' }
 
 /** Receives datagrams on a worker thread and hands them to `onDatagram` on this one. */
 export class UdpReceiver {
@@ -63,6 +66,7 @@ export class UdpReceiver {
   private readonly queue = new Int32Array(new SharedArrayBuffer(8))
   private boundPort: number
   private reportedDrops = 0
+  private readonly drainWaiters: (() => void)[] = []
   private readonly o: UdpReceiverOptions & typeof defaults
 
   constructor(
@@ -113,6 +117,9 @@ export class UdpReceiver {
             if (m.listening) this.onProblem({ error: m.message })
             else fail(new Error(m.message))
             break
+          case 'drained':
+            this.drainWaiters.shift()?.()
+            break
           case 'closed':
             break
         }
@@ -123,6 +130,21 @@ export class UdpReceiver {
   /** The bound port (after listen). */
   get port(): number {
     return this.boundPort
+  }
+
+  /** Resolves once every datagram that had reached the socket when called has been handed to `onDatagram`. */
+  drained(): Promise<void> {
+    const worker = this.worker
+    if (!worker) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.drainWaiters.push(resolve)
+      worker.postMessage('drain')
+    })
+  }
+
+  /** Bytes (rounded up to KiB per datagram) read by the UDP thread and not yet handed over. */
+  get queuedBytes(): number {
+    return Atomics.load(this.queue, 0) * 1024
   }
 
   /** Datagrams dropped because the main thread fell `maxQueuedBytes` behind, so far. */
@@ -136,6 +158,7 @@ export class UdpReceiver {
     this.worker = null
     if (!worker) return
     this.checkDrops()
+    for (const w of this.drainWaiters.splice(0)) w()
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 500)
       worker.on('message', (m: FromWorker) => {

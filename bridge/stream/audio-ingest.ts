@@ -92,7 +92,7 @@ export class AudioIngest {
       this.closeRun(changes)
     }
     const next: Run = {
-      resampler: new StreamingResampler(block.sampleRate, rate, block.time, this.o.resampler),
+      resampler: new StreamingResampler(block.sampleRate, rate, this.alignedStart(block.time), this.o.resampler),
       channels: block.channels,
       sampleRate: block.sampleRate,
       lastBlockStart: block.time,
@@ -120,6 +120,22 @@ export class AudioIngest {
   reset(): void {
     this.run = null
     this.pass.clear()
+  }
+
+  /**
+   * Where a new run starts: at `time`, or exactly where audio already on the timeline ends when that
+   * is within the continuity tolerance (a DAW playing on from where it stopped sends a float32 time a
+   * hair off the sample grid, which would leave a one-sample hole that keeps the windows over it from
+   * ever being complete while it plays).
+   */
+  private alignedStart(time: Seconds): Seconds {
+    const rate = this.timeline.sampleRate
+    const k = time * rate
+    const tol = this.o.continuityTolerance * rate
+    for (const [, b] of this.timeline.written.slice(k - tol - 1, k + tol + 1)) {
+      if (Math.abs(b - k) <= tol) return b / rate
+    }
+    return time
   }
 
   private newPass(changes: Range[]): void {

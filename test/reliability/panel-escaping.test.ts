@@ -46,8 +46,8 @@ describe('hostile lyric text in the real panel, from the real bridge (Chromium)'
     const clip = await demoClip(12, 16000)
     const lyrics = HOSTILE_LYRICS.map((text, i) => ({ start: 0.2 + i * 1.6, end: 1.6 + i * 1.6, text }))
     const sections = [
-      { start: 0, end: 6, name: HOSTILE_SECTIONS[0]! },
-      { start: 6, end: 12, name: HOSTILE_SECTIONS[1]! },
+      { start: 0, end: 6, name: HOSTILE_SECTIONS[0]!, source: 'daw' as const },
+      { start: 6, end: 12, name: HOSTILE_SECTIONS[1]!, source: 'daw' as const },
     ]
     const target = await openTarget(`udp://127.0.0.1:${oscPort}`)
     await playInto(target, { ...clip, lyrics, sections }, { speed: 16, blockMs: 100, channels: 1 })

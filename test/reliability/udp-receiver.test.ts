@@ -57,6 +57,16 @@ test('bug: audio datagrams sent while the main thread was busy (a long analysis 
   expect(bridge.errors.count('ingest-overflow')).toBe(0)
 })
 
+test('settle() takes in the datagrams already sent (they may still be on the UDP thread) before it resolves', async () => {
+  const bridge: Bridge = await startBridge({ persist: false })
+  closing.push(() => bridge.close())
+  const udp = (await import('node:dgram')).createSocket('udp4')
+  for (let bpm = 60; bpm < 260; bpm++) await new Promise<void>((r) => udp.send(encodeOsc('/emolane/tempo', [bpm]), bridge.oscPort!, '127.0.0.1', () => r()))
+  udp.close()
+  await bridge.settle()
+  expect(bridge.status().transport.tempo).toBe(259)
+})
+
 test('past maxQueuedBytes the receiver drops, counts and reports; what it kept arrives in order', async () => {
   const got: Datagram[] = []
   const problems: unknown[] = []
