@@ -26,6 +26,8 @@ export type LiveRunOptions = {
   serveArgs?: string[]
   /** Node options for the bridge process (e.g. --cpu-prof) */
   nodeArgs?: string[]
+  /** Another build of the CLI to run the bridge from (default dist/cli.js) */
+  cli?: string
   blockMs?: number
   /** Process sampling period, default 1000 ms */
   sampleEveryMs?: number
@@ -134,7 +136,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
   const o = { blockMs: 50, sampleEveryMs: 1000, keepSeries: false, serveArgs: [] as string[], log: (_: string) => {}, ...options }
   const project = `bench-${o.label.replace(/[^a-z0-9-]+/gi, '-')}-${Date.now()}`
-  const serve = await startServe({ dataDir: o.dataDir, project, device: o.device, args: o.serveArgs, nodeArgs: o.nodeArgs })
+  const serve = await startServe({ dataDir: o.dataDir, project, device: o.device, args: o.serveArgs, nodeArgs: o.nodeArgs, cli: o.cli })
   const hops = new HopLatency(o.hopSeconds, o.windowSeconds / 2)
   const statuses: { at: number; status: BridgeStatus }[] = []
   const errors: Record<string, number> = {}

@@ -14,6 +14,8 @@ export type ServeOptions = {
   args?: string[]
   /** Node options before the script, e.g. ['--cpu-prof', '--cpu-prof-dir', dir] */
   nodeArgs?: string[]
+  /** The CLI script to run, default dist/cli.js beside this bundle (another build to compare against) */
+  cli?: string
   /** Longest wait for the bridge to listen, default 180000 ms (model load on a busy machine) */
   startTimeoutMs?: number
 }
@@ -44,7 +46,7 @@ export type ServeProcess = {
 export async function startServe(options: ServeOptions): Promise<ServeProcess> {
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ServeOptions
   const o = { ...defaults, ...defined }
-  const argv = [...o.nodeArgs, cliPath(), 'serve', '--http-port', '0', '--osc-port', '0', '--data-dir', o.dataDir, '--project', o.project, '--device', o.device, '--quiet', ...o.args]
+  const argv = [...o.nodeArgs, o.cli ?? cliPath(), 'serve', '--http-port', '0', '--osc-port', '0', '--data-dir', o.dataDir, '--project', o.project, '--device', o.device, '--quiet', ...o.args]
   const started = performance.now()
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'] })
   let text = ''

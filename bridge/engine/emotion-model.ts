@@ -94,6 +94,8 @@ export type EmotionModelOptions = {
   chunkContextStates?: number
   /** onnxruntime intra-op threads, default onnxruntime's choice */
   threads?: number
+  /** onnxruntime's threads busy-wait between runs, default false: on a machine shared with a DAW, spinning threads take CPU from everything else (and from our own main thread) for little gain */
+  spinWait?: boolean
   /** Receives warnings (provider fallback, untrained weights); default console.warn */
   onWarning?: (message: string) => void
 }
@@ -105,6 +107,7 @@ const defaults = {
   batchSize: 16,
   chunkStates: 240,
   chunkContextStates: 12,
+  spinWait: false,
   onWarning: (message: string) => console.warn(`emolane: ${message}`),
 }
 
@@ -161,7 +164,7 @@ export class EmotionModel {
     for (const device of candidates) {
       let sessions: Sessions | undefined
       try {
-        sessions = await openSessions(modelDir, manifest, device, o.threads)
+        sessions = await openSessions(modelDir, manifest, device, o.threads, o.spinWait)
         await smokeTest(sessions, manifest)
       } catch (err) {
         if (sessions) await releaseAll(sessions)

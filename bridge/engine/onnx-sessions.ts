@@ -30,13 +30,13 @@ export function copyFrames(mel: LogMel, from: number, count: number, silence: nu
 }
 
 /** Opens the three graphs on one provider (all or none). */
-export async function openSessions(modelDir: string, manifest: ModelManifest, device: Exclude<Device, 'auto'>, threads?: number): Promise<Sessions> {
+export async function openSessions(modelDir: string, manifest: ModelManifest, device: Exclude<Device, 'auto'>, threads?: number, spinWait = true): Promise<Sessions> {
   const opened: Partial<Sessions> = {}
   try {
     for (const name of ['text_encoder', 'audio_encoder', 'fusion'] as const) {
       const path = join(modelDir, manifest.files[name].path)
       try {
-        opened[name] = await ort.InferenceSession.create(path, sessionOptions(device, threads))
+        opened[name] = await ort.InferenceSession.create(path, sessionOptions(device, threads, spinWait))
       } catch (cause) {
         throw new Error(`cannot open ${path} on ${device}: ${firstLine(cause)}`, { cause })
       }
