@@ -12,7 +12,7 @@ import { listedProviders } from '../bridge/engine/execution-provider.js'
 import { loadManifest } from '../bridge/engine/manifest.js'
 import { defaultModelDir, packageRoot } from '../bridge/engine/model-dir.js'
 import { parseBenchOptions, usage, type BenchOptions } from './bench-options.js'
-import { summariseCpuProfile, type ProfileSummary } from './cpu-profile.js'
+import { summariseCpuProfiles, type ThreadProfile } from './cpu-profile.js'
 import { measureMatMulPeak, nvidiaGpuName, tablePeak, type MeasuredPeak } from './device-peak.js'
 import { judgeGoals } from './goals.js'
 import { runLive, type LiveRunOptions, type LiveRunResult } from './live-bench.js'
@@ -42,7 +42,7 @@ export type BenchResults = {
   live: { runs: LiveRunResult[]; summary: Record<string, RunSummary>; ratios: Record<string, number | null> } | null
   soak: LiveRunResult | null
   soak60: LiveRunResult | null
-  profile: (ProfileSummary & { run: string }) | null
+  profile: { run: string; threads: ThreadProfile[] } | null
   panel: Record<string, unknown> | null
   goals: ReturnType<typeof judgeGoals>
 }
@@ -210,7 +210,7 @@ async function main(argv: string[]): Promise<number> {
         mkdirSync(profDir, { recursive: true })
         log('emolane bench: profiling the bridge at 8x (node --cpu-prof)')
         await live({ label: 'profile-8x', speed: 8, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir], session: { ...base, segments: [{ from: 0, until: duration }] } })
-        results.profile = { run: '8x, whole song, JavaScript thread of the bridge', ...summariseCpuProfile(profDir, root) }
+        results.profile = { run: '8x, whole song, the bridge\'s JavaScript threads (main and workers)', threads: summariseCpuProfiles(profDir, root) }
       }
     }
   } finally {

@@ -17,14 +17,25 @@ export type HotFunction = { fn: string; file: string; ms: number; share: number 
 /** Self time by function and by source file of a .cpuprofile, largest first; shares are of the busy (non-idle) time. */
 export type ProfileSummary = { busyMs: number; idleMs: number; functions: HotFunction[]; files: { file: string; ms: number; share: number }[] }
 
-/** Reads the newest .cpuprofile in `dir` and sums self time; `root`: the package root, for relative file names. */
-export function summariseCpuProfile(dir: string, root: string, top = 15): ProfileSummary {
-  const file = readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .sort()
-    .at(-1)
-  if (!file) throw new Error(`no .cpuprofile in ${dir}: did the process exit cleanly?`)
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile
+/** One thread's profile summary; thread 0 is the main (JavaScript) thread, others are workers (e.g. the UDP receiver). */
+export type ThreadProfile = ProfileSummary & { thread: string }
+
+/**
+ * Summarises every .cpuprofile node --cpu-prof wrote into `dir` (one per thread, named
+ * CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile); `root`: the package root, for relative file names.
+ */
+export function summariseCpuProfiles(dir: string, root: string, top = 15): ThreadProfile[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()
+  if (files.length === 0) throw new Error(`no .cpuprofile in ${dir}: did the process exit cleanly?`)
+  return files.map((f) => {
+    const thread = Number(f.split('.').at(-3))
+    return { thread: thread === 0 ? 'main' : `worker ${thread}`, ...summariseCpuProfile(join(dir, f), root, top) }
+  })
+}
+
+/** Sums self time of one .cpuprofile by function and by source file. */
+export function summariseCpuProfile(file: string, root: string, top = 15): ProfileSummary {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile
   const maps = new Map<string, SourceMap | null>()
   const sourceOf = (url: string, line: number, column: number): string => {
     if (!url.startsWith('file://')) return url || '(native)'  // builtins, native bindings, GC

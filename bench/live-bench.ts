@@ -119,10 +119,12 @@ export type LiveRunResult = {
     endMB: number
     /** RSS drift over the run (first vs last tenth, slope in MB per wall minute), after `steadyAfterSongS` seconds of song. */
     drift: Drift
-    /** RSS when the steady part began (after the first pass), and the song seconds it began at. */
+    /** Song seconds after which the drift is judged (the end of the first pass). */
     steadyFromSongS: number
+    /** The same drift over the second half of the run only: a cache filling up levels off, a leak does not. */
+    secondHalfDrift: Drift
   }
-  /** Latency drift over the run (first vs last tenth of hops, slope in ms per wall minute). */
+  /** Latency drift over the run (median of the first vs the last tenth of hops, slope in ms per wall minute). */
   latencyDrift: Drift
   errors: Record<string, number>
   series?: SeriesPoint[]
@@ -251,8 +253,12 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
         endMB: round(end?.rss ?? NaN, 1),
         drift: roundDrift(drift(steadySamples.map((s) => (s.at - playStart) / 60_000), steadySamples.map((s) => s.rss))),
         steadyFromSongS: o.steadyAfterSongS ?? 0,
+        secondHalfDrift: (() => {
+          const half = steadySamples.slice(Math.floor(steadySamples.length / 2))
+          return roundDrift(drift(half.map((s) => (s.at - playStart) / 60_000), half.map((s) => s.rss)))
+        })(),
       },
-      latencyDrift: roundDrift(drift(samples.map((s) => (s.at - playStart) / 60_000), samples.map((s) => s.complete))),
+      latencyDrift: roundDrift(drift(samples.map((s) => (s.at - playStart) / 60_000), samples.map((s) => s.complete), 'median')),
       errors,
       seeks: Math.max(0, report.seeks - 1),
       edits: report.edits,

@@ -73,7 +73,10 @@ export function printSummary(r: BenchResults): void {
     }
   }
   if (r.profile) {
-    out.push('', `Bridge CPU profile (${r.profile.run}): ${r.profile.files.slice(0, 6).map((f) => `${f.file} ${(f.share * 100).toFixed(0)}%`).join(', ')}`)
+    out.push('', `Bridge CPU profile (${r.profile.run}), self time of the busy time:`)
+    for (const t of r.profile.threads) {
+      out.push(`  ${t.thread} (${(t.busyMs / 1000).toFixed(1)} s busy, ${(t.idleMs / 1000).toFixed(1)} s idle): ${t.files.slice(0, 7).map((f) => `${f.file} ${(f.share * 100).toFixed(0)}%`).join(', ')}`)
+    }
   }
   out.push('', 'Goals')
   for (const goal of r.goals) out.push(`  ${pad(goal.pass === null ? '-' : goal.pass ? 'PASS' : 'FAIL', 5)} ${pad(goal.goal, 76)} ${goal.measured}`)

@@ -62,13 +62,14 @@ export type Drift = {
   slope: number | null
 }
 
-/** Compares the first and last decile of a series sampled at x. */
-export function drift(xs: readonly number[], ys: readonly number[]): Drift {
+/** Compares the first and last decile of a series sampled at x, by their mean (smooth series such as RSS) or median (heavy-tailed ones such as latency). */
+export function drift(xs: readonly number[], ys: readonly number[], centre: 'mean' | 'median' = 'mean'): Drift {
   const n = ys.length
   if (n === 0) return { first: null, last: null, change: null, slope: null }
   const k = Math.max(1, Math.floor(n / 10))
-  const first = mean(ys.slice(0, k))!
-  const last = mean(ys.slice(n - k))!
+  const middle = centre === 'mean' ? mean : median
+  const first = middle(ys.slice(0, k))!
+  const last = middle(ys.slice(n - k))!
   return { first, last, change: first === 0 ? null : last / first - 1, slope: slope(xs, ys) }
 }
 

@@ -43,3 +43,12 @@ describe('slope and drift', () => {
     expect(ratio(null, 3)).toBeNull()
   })
 })
+
+describe('drift of a heavy-tailed series', () => {
+  test('by median, one huge outlier in the last tenth does not read as drift', () => {
+    const xs = Array.from({ length: 100 }, (_, i) => i)
+    const ys = xs.map((x) => (x === 95 ? 100_000 : 10))
+    expect(drift(xs, ys, 'median').change).toBe(0)
+    expect(drift(xs, ys).change).toBeGreaterThan(100)
+  })
+})
