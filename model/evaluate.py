@@ -1,15 +1,18 @@
 """Evaluates the trained studio model on the held-out TEST split (grouped by song) and writes
 model/card/metrics.json, the PNG figures in model/card/, and the metrics section of model/CARD.md.
 
-    /usr/bin/python3 -m model.evaluate [--checkpoint PATH] [--ablation-steps N | --skip-ablations]
+    /usr/bin/python3 -m model.evaluate [--checkpoint PATH]
 
 Clip-level readings are the mean over the clip's 6 s windows (hop 0.5 s), each window encoded on
-its own as the bridge does live. The ablations retrain stage (c) only (encoders frozen).
+its own as the bridge does live. The ablation models (stage (c) retrained without one module,
+encoders frozen) come from model/train_fusion.py, in model/runs/ablations/.
 """
 from __future__ import annotations
 
+from . import train_common  # noqa: F401  first: sets OMP_WAIT_POLICY before torch loads
+
 import argparse
-import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +24,8 @@ from .model import EmotionModel, load_checkpoint
 from .train_audio import load_items
 from .train_common import (MODEL_DIR, STAGE_PATHS, RunLog, accuracy, load_tokenizer, macro_f1, pad_ids, pearson,
                            save_json, setup, studio_config)
-from .train_fusion import (ABLATIONS, TEXT_DROP_RATIOS, WindowSet, build_windows, drop_tokens, frame_states,
-                           fused_clip_readings, pad_states, token_states, train_fusion, unusable_audio)
+from .train_fusion import (ABLATION_DIR, ABLATIONS, TEXT_DROP_RATIOS, WindowSet, frame_states, fused_clip_readings,
+                           token_states, unusable_audio)
 from .train_text import lyric_chunks
 
 CARD_DIR = MODEL_DIR / "card"
@@ -145,14 +148,14 @@ def noisy(mels: np.ndarray, snr_db: float, seed: int) -> np.ndarray:
     return np.stack([A.add_noise(m, snr_db, rng, color="white") for m in mels]).astype(np.float32)
 
 
-def evaluate(checkpoint: Path, ablation_steps: int, seed: int = 3) -> dict:
+def evaluate(checkpoint: Path, seed: int = 3) -> dict:
     rng = setup(seed)
     log = RunLog("evaluate")
     tok = load_tokenizer()
     model, ckpt = load_checkpoint(checkpoint, expected=studio_config(tok))
     model.eval()
     test = load_items("test", log)
-    metrics: dict = {"split": "test (grouped by song, model/splits.json)"}
+    metrics: dict = {"split": "grouped by song, model/splits.json"}
 
     # audio-only: 4Q, EMOPIA, VGMIDI, and the MIREX previews
     by = {"4q": [it for it in test if it.source == "4q"],
@@ -232,19 +235,18 @@ def evaluate(checkpoint: Path, ablation_steps: int, seed: int = 3) -> dict:
                              "set": f"MIREX test previews with lyrics (n={len(with_lyrics)}), fused polarity macro-F1"}
     log.log(f"robustness: {metrics['robustness']}")
 
-    # ablations: retrain stage (c) without each module
-    if ablation_steps > 0:
-        base, _ = load_checkpoint(STAGE_PATHS["audio"], expected=studio_config(tok))
-        base.eval()
-        train_ws = build_windows(base, tok, load_items("train"), np.random.default_rng(2), augmented=True, log=log)
-        val_ws = build_windows(base, tok, load_items("val"), np.random.default_rng(2), augmented=False, log=log)
-        ablations = {"full (shipped)": metrics["mirex"]["fused"]}
-        for name in ABLATIONS:
-            if name == "full":
-                continue
-            m = train_fusion(base, train_ws, val_ws, ablation_steps, 2, log, ablation=name)
-            ablations[name] = readings_scores(with_lyrics, fused_clip_readings(m, ws))
-        metrics["ablations"] = {"steps": ablation_steps, "results": ablations}
+    # ablations: stage (c) retrained by train_fusion.py without each module (and in full), same budget
+    found = {name: ABLATION_DIR / f"{name}.pt" for name in ABLATIONS if (ABLATION_DIR / f"{name}.pt").is_file()}
+    if found:
+        results, steps = {}, None
+        for name, path in found.items():
+            m, extra = load_checkpoint(path, expected=replace(model.config, **ABLATIONS[name]))
+            steps = extra.get("steps")
+            results["full" if name == "full" else f"without {name.removeprefix('no_').replace('_', ' ')}"] = \
+                readings_scores(with_lyrics, fused_clip_readings(m.eval(), ws))
+        metrics["ablations"] = {"steps": steps, "results": results}
+    else:
+        log.log(f"no ablation checkpoints in {ABLATION_DIR}: run python3 -m model.train_fusion first; table skipped")
 
     metrics["training"] = ckpt.get("training", {})
     metrics["stage_seconds"] = ckpt.get("stage_seconds", {})
@@ -260,10 +262,8 @@ def evaluate(checkpoint: Path, ablation_steps: int, seed: int = 3) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--checkpoint", type=Path, default=STAGE_PATHS["fusion"])
-    parser.add_argument("--ablation-steps", type=int, default=2000)
-    parser.add_argument("--skip-ablations", action="store_true")
     args = parser.parse_args(argv)
-    evaluate(args.checkpoint, 0 if args.skip_ablations else args.ablation_steps)
+    evaluate(args.checkpoint)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ skips it where Node is missing, and says so.
 """
 from __future__ import annotations
 
+from . import train_common  # noqa: F401  first: sets OMP_WAIT_POLICY before torch loads
+
 import argparse
 import hashlib
 import json

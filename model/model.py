@@ -26,8 +26,10 @@ class EmotionModel(nn.Module):
         self.config = config
         self.text_encoder = TextEncoder(config)
         self.text_project = nn.Linear(config.text_dim, config.dim)  # token_states: G_TE at fusion width
-        self.lyrics_head = PooledHead(config.text_dim, config)  # D_S = ReLU(W avgpool(G_TE) + b), eq. 2
-        self.token_va = TokenVAHead(config.text_dim, config)
+        # D_S = ReLU(W avgpool(P G_TE) + b), eq. 2 with the (linear) projection folded in: the lyrics head
+        # and token_va read the token states the fusion reads, so stage (a) makes them carry the sentiment
+        self.lyrics_head = PooledHead(config.dim, config)
+        self.token_va = TokenVAHead(config.dim, config)
         self.mask_decoder = EnhancedMaskDecoder(config)  # MLM pretraining only
         self.audio_encoder = AudioEncoder(config)
         self.audio_head = PooledHead(config.dim, config)  # D_U = ReLU(W avgpool(G_IM) + b), eq. 4
@@ -64,10 +66,11 @@ class EmotionModel(nn.Module):
             assert input_ids.shape[1] <= self.config.max_tokens, \
                 f"at most {self.config.max_tokens} tokens, got {input_ids.shape[1]}"
         hidden, previous = self.text_encoder(input_ids, attention_mask)  # G_TE (B, L, text_dim)
-        lyrics = self.lyrics_head(masked_mean(hidden, attention_mask))
-        return {"token_states": self.text_project(hidden), "lyrics_polarity": lyrics["polarity"],
+        token_states = self.text_project(hidden)  # (B, L, dim)
+        lyrics = self.lyrics_head(masked_mean(token_states, attention_mask))
+        return {"token_states": token_states, "lyrics_polarity": lyrics["polarity"],
                 "lyrics_va": lyrics["va"], "lyrics_cluster": lyrics["cluster"],
-                "token_va": self.token_va(hidden), "hidden": hidden, "previous": previous}
+                "token_va": self.token_va(token_states), "hidden": hidden, "previous": previous}
 
     def encode_audio(self, log_mel: torch.Tensor) -> torch.Tensor:
         """(B, n_mels, T) raw ln-mel -> frame_states G_IM (B, T/32, D)."""

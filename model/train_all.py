@@ -11,6 +11,8 @@ Logs go to model/runs/ (git-ignored); the whole run is timed and the time stored
 """
 from __future__ import annotations
 
+from . import train_common  # noqa: F401  first: sets OMP_WAIT_POLICY before torch loads
+
 import argparse
 import subprocess
 import sys

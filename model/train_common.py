@@ -1,9 +1,14 @@
 """Shared by the training stages: setup, run logs, losses, schedules, batching and metrics."""
 from __future__ import annotations
 
+import os
+
+# Before torch loads libgomp: with busy-waiting OpenMP threads, a training step on the team's shared
+# 2 cores ran 10-40x slower than with passive waiting (measured: 15 s vs 0.3 s per MLM step).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import json
 import math
-import os
 import random
 import time
 from pathlib import Path

@@ -17,6 +17,8 @@ readings to model/evaluate.py.
 """
 from __future__ import annotations
 
+from . import train_common  # noqa: F401  first: sets OMP_WAIT_POLICY before torch loads
+
 import argparse
 import math
 from dataclasses import dataclass, replace
@@ -27,7 +29,7 @@ import torch
 from . import audio
 from .model import EmotionModel, load_checkpoint, save_checkpoint
 from .train_audio import load_items, va_loss
-from .train_common import (STAGE_PATHS, RunLog, TrainingDataError, device, empty_lyrics, load_tokenizer, lr_at,
+from .train_common import (RUNS_DIR, STAGE_PATHS, RunLog, TrainingDataError, device, empty_lyrics, load_tokenizer, lr_at,
                            macro_f1, masked_ce, pad_ids, set_lr, setup, studio_config)
 from .train_text import lyric_chunks
 
@@ -37,6 +39,7 @@ P_DROP_AUDIO = 0.1
 TEXT_DROP_RATIOS = (0.0, 0.4, 0.8)  # token-drop variants computed per lyric chunk
 MIREX_HOP = 96  # MIREX windows every 1.5 s (each also gets an augmented copy when training)
 OTHER_WINDOWS = 6  # windows at random starts per item of the sets without lyrics
+ABLATION_DIR = RUNS_DIR / "ablations"  # git-ignored: evaluation reads them, they are not shipped
 ABLATIONS = {"full": {}, "no_cross_attention": {"use_cross_attention": False},
              "no_self_attention": {"use_self_attention": False}, "no_transformer": {"use_transformer": False}}
 
@@ -300,16 +303,24 @@ def load_stage(seed: int, log: RunLog):
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--steps", type=int, default=2500)
+    parser.add_argument("--ablation-steps", type=int, default=800,
+                        help="steps for each ablation and for the full model trained the same way (0: none)")
     parser.add_argument("--seed", type=int, default=2)
     args = parser.parse_args(argv)
     log = RunLog("fusion")
     base, ckpt, _, train_ws, val_ws = load_stage(args.seed, log)
     model = train_fusion(base, train_ws, val_ws, args.steps, args.seed, log)
-    history = {**ckpt.get("history", {}), "fusion": log.history}
+    history = {**ckpt.get("history", {}), "fusion": [r for r in log.history if r["phase"].startswith("fusion-full")]}
     seconds = {**ckpt.get("stage_seconds", {}), "fusion": round(log.seconds)}
     save_checkpoint(STAGE_PATHS["fusion"], model, history=history, stage_seconds=seconds)
     log.log(f"wrote {STAGE_PATHS['fusion']} in {log.seconds / 60:.1f} min")
+    if args.ablation_steps > 0:  # same features, same budget for all four: a fair comparison
+        ABLATION_DIR.mkdir(parents=True, exist_ok=True)
+        for name in ABLATIONS:
+            m = train_fusion(base, train_ws, val_ws, args.ablation_steps, args.seed, log, ablation=name)
+            save_checkpoint(ABLATION_DIR / f"{name}.pt", m, ablation=name, steps=args.ablation_steps)
+        log.log(f"ablations written to {ABLATION_DIR} after {log.seconds / 60:.1f} min")
 
 
 if __name__ == "__main__":
