@@ -37,7 +37,7 @@ export type BenchResults = {
   model: { name: string; version: string; preset: string; trained: boolean }
   song: { seconds: number; lyricLines: number; parts: number }
   peak: { cpu: MeasuredPeak[]; cpuBest: number; device: MeasuredPeak | null; deviceTable: { name: string; flops: number } | null }
-  offline: (OfflineResult & { gpuVsCpu: VariantRun | null }) | null
+  offline: (OfflineResult & { gpuVsCpu: VariantRun | null; gpuBatch64: VariantRun | null }) | null
   compute: (ModelCompute & { utilisation: Record<string, number | null> }) | null
   live: { runs: LiveRunResult[]; summary: Record<string, RunSummary>; ratios: Record<string, number | null> } | null
   soak: LiveRunResult | null
@@ -121,19 +121,30 @@ async function main(argv: string[]): Promise<number> {
     log('emolane bench: offline')
     const off = await runOffline(song, o.device, log)
     let gpuVsCpu: VariantRun | null = null
+    let gpuBatch64: VariantRun | null = null
     if (off.device !== 'cpu') {
+      // on a GPU: the same analysis on the CPU (the baseline), and larger batches (GPUs like them)
       const { decodeAudioFile } = await import('../bridge/audio/decode.js')
       const pcm = (await decodeAudioFile(song.wav, { sampleRate: 16_000 })).pcm
+      log('  offline: optimised on the CPU, for the GPU/CPU ratio')
       gpuVsCpu = await timeVariantOnce(song, pcm, VARIANTS[0]!, 'cpu')
+      log(`  offline: batches of 64 on ${off.device}`)
+      gpuBatch64 = await timeVariantOnce(song, pcm, { ...VARIANTS[0]!, name: 'batch-64', description: 'optimised with batches of 64', model: { batchSize: 64 } }, off.device)
     }
-    results.offline = { ...off, gpuVsCpu }
+    results.offline = { ...off, gpuVsCpu, gpuBatch64 }
+    if (off.device !== 'cpu' && !devicePeak) {
+      // --device auto found a GPU: its MatMul peak too
+      devicePeak = await measureMatMulPeak(off.device).catch(() => null)
+      results.peak.device = devicePeak
+    }
   }
 
   if (o.parts.has('compute') && results.offline) {
     log('emolane bench: counting FLOPs and timing operators')
     const off = results.offline
     const c = await modelCompute(modelDir, manifest, { tokens: off.meanContextTokens, contextsPerSecond: off.distinctContexts / off.songSeconds, songStates: Math.ceil(off.songSeconds * 2) })
-    const peak = devicePeak?.flops ?? cpuBest
+    // the peak of the provider that ran: measured on it, else the vendor's figure for a GPU
+    const peak = off.device === 'cpu' ? cpuBest : (devicePeak?.flops ?? results.peak.deviceTable?.flops ?? NaN)
     const s = off.stagesMs
     const modelSeconds = ((s['audio encoder'] ?? 0) + (s['text encoder'] ?? 0) + (s.fusion ?? 0)) / 1000
     results.compute = {

@@ -43,7 +43,8 @@ export function printSummary(r: BenchResults): void {
     for (const [name, x] of Object.entries(o.speedups)) out.push(`    ${pad(name, 22)} ${lpad(n(x, 2), 6)}x`)
     const opt = o.runs.filter((v) => v.variant === 'optimised').map((v) => v.seconds)
     out.push(`    (optimised runs: ${opt.map((s) => s.toFixed(2)).join(', ')} s)`)
-    if (o.gpuVsCpu) out.push(`  ${o.device} vs CPU, optimised: ${n(o.gpuVsCpu.seconds / (o.warm.newSongMs / 1000), 2)}x faster`)
+    if (o.gpuVsCpu) out.push(`  ${o.device} vs CPU, optimised: ${n(o.gpuVsCpu.seconds / (o.warm.newSongMs / 1000), 2)}x faster (CPU ${n(o.gpuVsCpu.xRealTime)}x real time)`)
+    if (o.gpuBatch64) out.push(`  ${o.device} with batches of 64: ${n(o.gpuBatch64.xRealTime)}x real time`)
     out.push(`  where the time goes (optimised path, ms): ${Object.entries(o.stagesMs).map(([k, v]) => `${k} ${n(v, 0)}`).join(', ')}`)
     out.push(`  per window (live path): log-mel ${o.perWindowMs.logMel} ms, model ${o.perWindowMs.modelBatch1} ms alone / ${o.perWindowMs.modelBatch8PerWindow} ms in a batch of 8, fusion only ${o.perWindowMs.fusionOnlyBatch1} ms`)
   }
