@@ -9,6 +9,9 @@ const watch = process.argv.includes('--watch')
 const nodeEntries = {
   cli: 'bridge/cli.ts',
   bench: 'bench/bench.ts',
+  // worker threads, loaded from beside the bundle (bridge/engine/worker-script.ts)
+  'model-worker': 'bridge/engine/model-worker.ts',
+  'analysis-worker': 'bridge/analysis/analysis-worker.ts',
 }
 const present = (entries) => Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)))
 

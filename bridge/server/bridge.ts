@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { loadPreset, type AnalysisPreset } from '../analysis/presets.js'
 import type { Analysis, Frame, Summary } from '../analysis/types.js'
 import { EmotionModel } from '../engine/emotion-model.js'
+import { WorkerModel, type LiveModel } from '../engine/worker-model.js'
 import { packageRoot } from '../engine/model-dir.js'
 import { LiveAnalysis } from '../stream/live-analysis.js'
 import { LiveInference } from '../stream/live-inference.js'
@@ -33,8 +34,8 @@ import { WsIngest } from './ws-ingest.js'
 
 /** Things `Bridge.start` can be handed instead of loading them. */
 export type BridgeDeps = {
-  /** A loaded model to use (and not close); otherwise one is loaded from options.modelDir / device. */
-  model?: EmotionModel
+  /** A loaded model to use (and not close): an EmotionModel runs on the main thread, a WorkerModel on its own; otherwise one is loaded from options.modelDir / device, on the thread options.modelThread says. */
+  model?: LiveModel
   /** An analysis preset object; otherwise options.preset is loaded. */
   preset?: AnalysisPreset
 }
@@ -55,7 +56,7 @@ const NEUTRAL: Summary = {
 /** The running bridge. Implements BridgeInput (bad values are reported as 'error' events, never thrown). */
 export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   readonly options: ResolvedBridgeOptions
-  readonly model: EmotionModel
+  readonly model: LiveModel
   readonly preset: AnalysisPreset
   readonly errors: ErrorReporter
   private timeline: LiveTimeline
@@ -79,7 +80,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   private readonly startedAt = Date.now()
   private closed = false
 
-  private constructor(options: ResolvedBridgeOptions, model: EmotionModel, preset: AnalysisPreset, ownsModel: boolean) {
+  private constructor(options: ResolvedBridgeOptions, model: LiveModel, preset: AnalysisPreset, ownsModel: boolean) {
     super()
     this.options = options
     this.model = model
@@ -108,7 +109,8 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   static async start(options: BridgeOptions = {}, deps: BridgeDeps = {}): Promise<Bridge> {
     const o = resolveOptions(options)
     const preset = deps.preset ?? (await loadPreset(o.preset))
-    const model = deps.model ?? (await EmotionModel.load({ modelDir: o.modelDir, device: o.device, onWarning: (m) => o.log?.(`emolane: ${m}`) }))
+    const modelOptions = { modelDir: o.modelDir, device: o.device, onWarning: (m: string) => o.log?.(`emolane: ${m}`) }
+    const model = deps.model ?? (o.modelThread === 'worker' ? await WorkerModel.load(modelOptions) : await EmotionModel.load(modelOptions))
     const bridge = new Bridge(o, model, preset, !deps.model)
     try {
       bridge.openProject(o.project)

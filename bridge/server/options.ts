@@ -14,6 +14,8 @@ export type BridgeOptions = {
   token?: string | null
   /** Execution provider, default 'auto' */
   device?: Device
+  /** Where the model runs: 'worker' (its own thread, default: the main thread stays free for sockets and the feed) or 'main' */
+  modelThread?: 'worker' | 'main'
   /** Analysis preset name or path to its .json, default 'default' */
   preset?: string
   /** Model folder, default $EMOLANE_MODEL_DIR or the package's model/ */
@@ -79,6 +81,7 @@ export const bridgeDefaults = {
   oscPort: 9000 as number | null,
   token: null as string | null,
   device: 'auto' as Device,
+  modelThread: 'worker' as 'worker' | 'main',
   preset: 'default',
   project: 'default',
   persist: true,
@@ -146,6 +149,7 @@ export function resolveOptions(options: BridgeOptions = {}): ResolvedBridgeOptio
   }
   if (o.maxBlockSeconds > o.maxDuration) throw new TypeError(`maxBlockSeconds (${o.maxBlockSeconds}) cannot exceed maxDuration (${o.maxDuration})`)
   if (!Number.isInteger(o.batchSize)) throw new RangeError(`batchSize must be an integer, got ${o.batchSize}`)
+  if (o.modelThread !== 'worker' && o.modelThread !== 'main') throw new RangeError(`modelThread must be 'worker' or 'main', got ${JSON.stringify(o.modelThread)}`)
   return o
 }
 

@@ -17,6 +17,7 @@ export class AudioTimeline {
   private readonly chunks = new Map<number, Float32Array>()
   /** Sample ranges holding received audio. */
   readonly written = new IntervalSet()
+  private readonly listeners = new Set<(range: Range | null) => void>()
 
   constructor(sampleRate: number, maxDuration: Seconds) {
     if (!(sampleRate > 0)) throw new RangeError(`sampleRate must be > 0, got ${sampleRate}`)
@@ -39,7 +40,14 @@ export class AudioTimeline {
       k += n
     }
     this.written.add(a, b)
+    for (const l of this.listeners) l([a, b])
     return [a, b]
+  }
+
+  /** Calls `listener` after each write with the range written (null: everything was cleared); returns an unsubscribe. */
+  onWrite(listener: (range: Range | null) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
   /** Copies [start, start + length) into a new array; zeros where nothing was written or out of range. */
@@ -71,5 +79,6 @@ export class AudioTimeline {
   clear(): void {
     this.chunks.clear()
     this.written.clear()
+    for (const l of this.listeners) l(null)
   }
 }

@@ -9,6 +9,7 @@ import type { Frame, SectionSpan } from '../analysis/types.js'
 import type { EmotionModel } from '../engine/emotion-model.js'
 import { TypedEmitter } from '../server/typed-emitter.js'
 import type { LiveTimeline } from './live-timeline.js'
+import { LogMelCache, type LogMelCacheOptions } from './log-mel-cache.js'
 import type { WindowJob } from './window-scheduler.js'
 
 /** The parts of the model the loop uses. */
@@ -31,6 +32,8 @@ export type LiveInferenceOptions = {
   retryMs?: number
   /** Latency samples older than this leave the median, default 60000 ms */
   latencyWindowMs?: number
+  /** Log-mel frame cache over the timeline's audio (its size cap) */
+  melCache?: LogMelCacheOptions
 }
 
 const defaults = { batchSize: 8, retryMs: 2000, latencyWindowMs: 60_000 }
@@ -47,6 +50,8 @@ export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
   private readonly latencies: { at: number; ms: number }[] = []
   /** Spans used for lyric context when the DAW gives none (the detected ones). */
   detectedSpans: SectionSpan[] = []
+  /** Log-mel frames of the timeline's audio, computed once per write. */
+  readonly mel: LogMelCache
 
   constructor(
     private readonly timeline: LiveTimeline,
@@ -56,6 +61,7 @@ export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
     super()
     this.o = { ...defaults, ...options }
     if (!Number.isInteger(this.o.batchSize) || this.o.batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${this.o.batchSize}`)
+    this.mel = new LogMelCache(timeline.audio, model.manifest.audio, options.melCache)
   }
 
   /** Starts the loop if it is not running (call after anything that may make windows due). */
@@ -111,6 +117,7 @@ export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
     this.closed = true
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.retryTimer = null
+    this.mel.close()
   }
 
   private async loop(): Promise<void> {
@@ -153,12 +160,9 @@ export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
     const windowFrames = this.model.windowFrames
     const spans = t.spans.length ? t.spans : this.detectedSpans
     const inputs = jobs.map((j) => {
-      // frame 1 of the read starts at the window's first sample minus pad_left (frame 0 is never used)
-      const firstMelFrame = Math.round(j.firstSample / a.hop)
-      const from = (firstMelFrame - 1) * a.hop
-      const pcm = t.audio.read(from, (windowFrames + 1) * a.hop + a.n_fft)
-      const mel = this.model.logMel(pcm, { firstFrame: 1, frames: windowFrames })
-      return { logMel: mel.data, lyrics: lyricContext(t.lyrics, j.start, j.end, spans) }
+      // the window's first frame starts at its first sample minus pad_left; frames come from the cache
+      const logMel = this.mel.window(Math.round(j.firstSample / a.hop), windowFrames)
+      return { logMel, lyrics: lyricContext(t.lyrics, j.start, j.end, spans) }
     })
     const outs = await this.model.run(inputs)
     return jobs.map((j, i) => {
