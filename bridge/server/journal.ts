@@ -1,10 +1,13 @@
 /**
- * A crash-safe store: a JSON snapshot plus an append-only journal of JSON lines, both fsync'd.
+ * A crash-safe store: a JSON snapshot plus an append-only journal of JSON lines. An append is
+ * written (into the OS, so it survives the process being killed) before `append()` returns, and
+ * fsync'd to the disk (so it survives power loss) right after, asynchronously, on libuv's pool:
+ * the bridge sends a frame without waiting for the disk.
  * `snapshot.json` names the journal generation that follows it; compaction writes a new snapshot
  * beside an empty new journal and renames it into place, so a kill -9 at any point leaves either
  * the old snapshot + old journal or the new snapshot + new journal on disk, never a mix.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** What loading found, with any damage it skipped. */
@@ -32,8 +35,16 @@ export class Journal<S extends object, R extends object> {
   private generation = 0
   private bytes = 0
   private records = 0
+  /** An fsync is running on the pool / appends came after it started. */
+  private syncing = false
+  private unsynced = false
+  private readonly syncWaiters: (() => void)[] = []
 
-  constructor(dir: string) {
+  /** `onSyncError`: an asynchronous fsync failed (the disk is failing or full). */
+  constructor(
+    dir: string,
+    private readonly onSyncError: (err: Error) => void = () => {},
+  ) {
     this.dir = dir
   }
 
@@ -88,15 +99,45 @@ export class Journal<S extends object, R extends object> {
     return { snapshot, records, problems }
   }
 
-  /** Appends records and fsyncs them: once this returns they survive a crash. */
+  /**
+   * Appends records: once this returns they survive the process being killed (kill -9, a crash);
+   * an fsync follows on libuv's pool, after which they survive power loss too (see `synced()`).
+   */
   append(records: R[]): void {
     if (this.fd === null) throw new Error('Journal.append() before load() or after close()')
     if (records.length === 0) return
     const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n'
     writeSync(this.fd, text)
-    fsyncSync(this.fd)
     this.bytes += Buffer.byteLength(text)
     this.records += records.length
+    this.syncSoon()
+  }
+
+  /** Resolves once everything appended so far is fsync'd. */
+  synced(): Promise<void> {
+    if (!this.syncing && !this.unsynced) return Promise.resolve()
+    return new Promise((resolve) => this.syncWaiters.push(resolve))
+  }
+
+  /** One fsync at a time; appends made while one runs get the next. */
+  private syncSoon(): void {
+    this.unsynced = true
+    if (this.syncing || this.fd === null) return
+    const fd = this.fd
+    this.syncing = true
+    this.unsynced = false
+    fsync(fd, (err) => {
+      this.syncing = false
+      // a compaction or close replaced the file meanwhile: it fsync'd what mattered itself
+      if (this.fd !== fd) return this.wake()
+      if (err) this.onSyncError(err)
+      if (this.unsynced) this.syncSoon()
+      else this.wake()
+    })
+  }
+
+  private wake(): void {
+    for (const w of this.syncWaiters.splice(0)) w()
   }
 
   /** Journal size since the last snapshot. */
@@ -124,10 +165,17 @@ export class Journal<S extends object, R extends object> {
     this.generation = next
     this.bytes = 0
     this.records = 0
+    this.unsynced = false
   }
 
+  /** fsyncs what is still unsynced (a clean exit keeps everything) and closes the journal. */
   close(): void {
-    if (this.fd !== null) closeSync(this.fd)
+    if (this.fd !== null) {
+      if (this.syncing || this.unsynced) fsyncSync(this.fd)
+      closeSync(this.fd)
+    }
     this.fd = null
+    this.unsynced = false
+    this.wake()
   }
 }

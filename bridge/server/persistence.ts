@@ -1,7 +1,9 @@
 /**
  * Keeps a project on disk in step with the live timeline: every analysed frame, lyric, section and
- * tempo change is journaled and fsync'd as it happens (so kill -9 loses nothing analysed); audio is
- * written through and fsync'd every `audioSyncMs`, then journaled as present.
+ * tempo change is journaled as it happens, written before the feed hears of it (so kill -9 loses
+ * nothing the feed showed) and fsync'd asynchronously right after (so the main thread never waits
+ * for the disk); audio is written through, fsync'd every `audioSyncMs` on libuv's pool, then
+ * journaled as present.
  */
 import type { Frame, Seconds } from '../analysis/types.js'
 import { IntervalSet, type Range } from '../stream/interval-set.js'
@@ -27,6 +29,8 @@ export class TimelinePersistence {
   private readonly unsubscribe: (() => void)[] = []
   private readonly synced = new IntervalSet()
   private unsynced: Range[] = []
+  /** Ranges whose asynchronous fsync is running. */
+  private syncing: Range[] = []
   private syncTimer: NodeJS.Timeout | null = null
   private failed = false
   private closed = false
@@ -35,7 +39,9 @@ export class TimelinePersistence {
     private readonly timeline: LiveTimeline,
     private readonly o: PersistenceOptions,
   ) {
-    this.store = new ProjectStore(o.dataDir, o.project, { persistAudio: o.persistAudio })
+    this.store = new ProjectStore(o.dataDir, o.project, { persistAudio: o.persistAudio, onSyncError: (err) => this.guard(() => {
+      throw err
+    }) })
   }
 
   /** Where the project lives. */
@@ -58,7 +64,7 @@ export class TimelinePersistence {
     return { frames: state.frames.length, problems }
   }
 
-  /** Records newly analysed frames (fsync'd before this returns). */
+  /** Records newly analysed frames (written before this returns, fsync'd right after). */
   frames(frames: Frame[]): void {
     this.append([{ k: 'frames', frames }])
   }
@@ -69,8 +75,15 @@ export class TimelinePersistence {
     this.closed = true
     for (const u of this.unsubscribe) u()
     if (this.syncTimer) clearTimeout(this.syncTimer)
+    // what an asynchronous fsync still has in hand is synced here, with the rest
+    this.unsynced.push(...this.syncing.splice(0))
     this.guard(() => this.syncAudio())
     this.guard(() => this.store.close(this.failed ? undefined : this.state()))
+  }
+
+  /** Resolves once every journal record so far is fsync'd (for tests). */
+  durable(): Promise<void> {
+    return this.store.synced()
   }
 
   private follow(): void {
@@ -102,8 +115,31 @@ export class TimelinePersistence {
     })
     this.syncTimer ??= setTimeout(() => {
       this.syncTimer = null
-      this.guard(() => this.syncAudio())
+      this.syncAudioLater()
     }, this.o.audioSyncMs)
+  }
+
+  /** The timer's sync: fsync on libuv's pool, then the ranges are journaled as present. */
+  private syncAudioLater(): void {
+    if (this.unsynced.length === 0 || this.syncing.length > 0 || this.closed || this.failed) {
+      // one at a time: the next timer takes what arrived meanwhile
+      if (this.unsynced.length > 0 && !this.closed && !this.failed) this.syncTimer ??= setTimeout(() => ((this.syncTimer = null), this.syncAudioLater()), this.o.audioSyncMs)
+      return
+    }
+    const merged = new IntervalSet(this.unsynced).toArray()
+    this.unsynced = []
+    this.syncing = merged
+    this.store.syncAudioLater(merged).then(
+      (done) => {
+        if (!done || this.closed) return
+        this.syncing = []
+        for (const [a, b] of merged) this.synced.add(a, b)
+        if (this.store.wantsCompaction) this.guard(() => this.store.compact(this.state()))
+      },
+      (err) => this.guard(() => {
+        throw err
+      }),
+    )
   }
 
   private syncAudio(): void {

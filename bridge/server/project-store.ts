@@ -1,10 +1,10 @@
 /**
  * A project's analysed timeline on disk: frames, lyrics, DAW sections and tempo in a journal
- * (fsync'd after each change, compacted now and then), and the 16 kHz mono audio in a sparse
+ * (written at each change, fsync'd right after on libuv's pool, compacted now and then), and the 16 kHz mono audio in a sparse
  * float32 file so that a restarted bridge can re-analyse. Layout of `<dataDir>/<project>/`:
  * snapshot.json, journal-<n>.jsonl, audio.f32 (sample k at byte 4k), lock (pid of the owner).
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Frame, LyricLine, Seconds, SectionSpan } from '../analysis/types.js'
@@ -106,9 +106,11 @@ export type ProjectStoreOptions = {
   persistAudio?: boolean
   /** Compact when the journal passes this many bytes, default 4 MiB */
   compactBytes?: number
+  /** An asynchronous fsync failed (journal or audio) */
+  onSyncError?: (err: Error) => void
 }
 
-const defaults = { persistAudio: true, compactBytes: 4 << 20 }
+const defaults = { persistAudio: true, compactBytes: 4 << 20, onSyncError: (_err: Error): void => {} }
 
 /** Opens, appends to and compacts one project directory. */
 export class ProjectStore {
@@ -123,7 +125,7 @@ export class ProjectStore {
     this.name = name
     this.dir = join(dataDir, name)
     this.o = { ...defaults, ...options }
-    this.journal = new Journal(this.dir)
+    this.journal = new Journal(this.dir, (err) => this.o.onSyncError(err))
     this.lockPath = join(this.dir, 'lock')
   }
 
@@ -144,7 +146,7 @@ export class ProjectStore {
     return { state, problems: loaded.problems }
   }
 
-  /** Appends and fsyncs records. */
+  /** Appends records (kill -9 safe when this returns; fsync'd asynchronously right after). */
   append(records: ProjectRecord[]): void {
     this.journal.append(records)
   }
@@ -170,6 +172,29 @@ export class ProjectStore {
     if (this.audioFd === null || ranges.length === 0) return
     fsyncSync(this.audioFd)
     this.journal.append(ranges.map(([start, end]) => ({ k: 'audio', start, end })))
+  }
+
+  /** syncAudio on libuv's pool: resolves true once the ranges are fsync'd and journaled, false when the store closed first (close() syncs them itself). */
+  syncAudioLater(ranges: Range[]): Promise<boolean> {
+    const fd = this.audioFd
+    if (fd === null || ranges.length === 0) return Promise.resolve(fd !== null)
+    return new Promise((resolve, reject) => {
+      fsync(fd, (err) => {
+        if (this.audioFd !== fd) return resolve(false)
+        if (err) return reject(err)
+        try {
+          this.journal.append(ranges.map(([start, end]) => ({ k: 'audio', start, end })))
+          resolve(true)
+        } catch (e) {
+          reject(e)
+        }
+      })
+    })
+  }
+
+  /** Resolves once every journal append so far is fsync'd. */
+  synced(): Promise<void> {
+    return this.journal.synced()
   }
 
   /** Reads samples [start, end) from audio.f32. */

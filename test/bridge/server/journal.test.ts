@@ -26,6 +26,24 @@ describe('Journal', () => {
     expect(new Journal<S, R>(dir).load().records).toEqual([{ add: 1 }, { add: 2 }, { add: 3 }])
   })
 
+  test('append returns with the records written and fsyncs them on the pool afterwards: synced() resolves once they are on disk', async () => {
+    const dir = fresh()
+    const j = new Journal<S, R>(dir)
+    j.load()
+    for (let i = 0; i < 50; i++) j.append([{ add: i }])
+    // readable by another process at once (what a kill -9 leaves), before any fsync finished
+    expect(new Journal<S, R>(dir).load().records).toHaveLength(50)
+    let done = false
+    const synced = j.synced().then(() => (done = true))
+    expect(done).toBe(false)
+    await synced
+    expect(done).toBe(true)
+    j.append([{ add: 50 }])
+    j.close() // fsyncs what is pending; a later synced() resolves at once
+    await j.synced()
+    expect(new Journal<S, R>(dir).load().records).toHaveLength(51)
+  })
+
   test('a torn last record is dropped with a note, and the next append does not glue onto it', () => {
     const dir = fresh()
     const j = new Journal<S, R>(dir)
