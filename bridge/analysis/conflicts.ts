@@ -7,7 +7,7 @@ export type ConflictEvidence = {
   /** Word moods of a section's own lyrics (from the text encoder's token_va), with times where known. */
   words: (section: Section) => Promise<readonly MoodWord[]>
   /** Audible cues of a section; null where its audio is unknown. */
-  cues: (section: Section) => MusicalCues | null
+  cues: (section: Section) => MusicalCues | null | Promise<MusicalCues | null>
   /** Score at or above which a section is a conflict. */
   threshold: Probability
   /** Song-wide levels for relative cue phrases ('louder than the rest of the song'). */
@@ -40,7 +40,7 @@ export async function detectConflicts(sections: readonly Section[], evidence: Co
     const opposite = (lyrics.label === 'positive' && s.audio.label === 'negative') || (lyrics.label === 'negative' && s.audio.label === 'positive')
     if (score < evidence.threshold || !opposite) continue
     const words = moodCarriers(await evidence.words(s), lyrics.label)
-    const cues = evidence.cues(s)
+    const cues = await evidence.cues(s)
     const explanation = explainConflict({
       section: s.name,
       lyrics: { label: lyrics.label, valence: lyrics.valence, arousal: lyrics.arousal, words },

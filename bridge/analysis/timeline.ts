@@ -30,6 +30,12 @@ export type TimelineInput = {
   model: Pick<EmotionModel, 'encodeLyrics' | 'sampleRate'> & { tokenizer?: Pick<WordPieceTokenizer, 'words'> }
   /** Conflict threshold and section length; default preset when absent. */
   preset?: AnalysisPreset
+  /** Sections found from the audio, when the caller finds them itself (the live bridge, incrementally, off the main thread); else detectSections over `audio` */
+  detect?: (minSectionSeconds: Seconds) => Promise<SectionSpan[]>
+  /** Cues of a section's audio, when the caller measures them itself (cached, off the main thread); else measureCues over `audio` */
+  cues?: (start: Seconds, end: Seconds, tempo: number | null) => Promise<MusicalCues | null>
+  /** The whole song's loudness, dBFS, when the caller keeps it; else loudnessDb over `audio` */
+  loudnessDb?: () => number | null
 }
 
 /** What analyzeTimeline returns. */
@@ -51,15 +57,23 @@ export async function analyzeTimeline(input: TimelineInput): Promise<TimelineRes
   let song: Float32Array | null | undefined
   const wholeSong = (): Float32Array | null => (song === undefined ? (song = input.duration > 0 ? input.audio(0, input.duration) : null) : song)
   if (spans.length === 0) {
-    const pcm = wholeSong()
-    if (pcm && pcm.length > 0) spans = detectSections(pcm, rate, { minSectionSeconds: preset.minSectionSeconds })
+    if (input.detect) {
+      spans = await input.detect(preset.minSectionSeconds)
+    } else {
+      const pcm = wholeSong()
+      if (pcm && pcm.length > 0) spans = detectSections(pcm, rate, { minSectionSeconds: preset.minSectionSeconds })
+    }
   }
   let songLoudness: number | null | undefined
   const reference = {
     get loudnessDb(): number | null {
       if (songLoudness === undefined) {
-        const pcm = wholeSong()
-        songLoudness = pcm && pcm.length > 0 ? loudnessDb(pcm) : null
+        if (input.loudnessDb) {
+          songLoudness = input.loudnessDb()
+        } else {
+          const pcm = wholeSong()
+          songLoudness = pcm && pcm.length > 0 ? loudnessDb(pcm) : null
+        }
       }
       return songLoudness
     },
@@ -77,6 +91,7 @@ export async function analyzeTimeline(input: TimelineInput): Promise<TimelineRes
       return words.map((w) => ({ ...w, ...timeOf(w.word, lines, input.model.tokenizer) }))
     },
     cues: (s) => {
+      if (input.cues) return input.cues(s.start, Math.min(s.end, input.duration), input.tempo)
       if (!cueCache.has(s)) {
         const pcm = input.audio(s.start, Math.min(s.end, input.duration))
         cueCache.set(s, pcm && pcm.length > 0 ? measureCues(pcm, rate, { tempoBpm: input.tempo }) : null)

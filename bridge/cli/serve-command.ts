@@ -32,6 +32,7 @@ analyses as the song plays, serves the panel and the /ws feed, and keeps the tim
   --max-clients N        feed clients at once (default ${bridgeDefaults.maxClients})
   --batch N              windows per model run (default ${bridgeDefaults.batchSize})
   --model-thread T       worker (default: the model runs on its own thread) or main
+  --analysis-thread T    worker (default: section detection and cues on their own thread) or main
   --daw SPEC[,SPEC]      follow DAWs over their own OSC: reaper, ableton, bitwig or a preset .json,
                          each optionally :PORT (listen) and @HOST[:PORT] (DAW), e.g. reaper,ableton
   --input DEVICE         capture an input device (a loopback of the DAW's master bus), 'default',
@@ -46,7 +47,7 @@ const spec = {
   values: {
     host: undefined, 'http-port': undefined, 'osc-port': undefined, device: 'auto', preset: undefined, model: undefined, project: undefined,
     'data-dir': undefined, token: undefined, 'max-duration': undefined, 'max-message-bytes': undefined, 'max-messages-per-second': undefined,
-    'max-bytes-per-second': undefined, 'max-clients': undefined, batch: undefined, 'model-thread': undefined, daw: undefined, input: undefined, 'input-latency': undefined, lyrics: undefined, sections: undefined, tempo: undefined,
+    'max-bytes-per-second': undefined, 'max-clients': undefined, batch: undefined, 'model-thread': undefined, 'analysis-thread': undefined, daw: undefined, input: undefined, 'input-latency': undefined, lyrics: undefined, sections: undefined, tempo: undefined,
   },
   flags: ['no-osc', 'no-persist', 'no-persist-audio', 'quiet'],
   positionals: [0, 0] as [number, number],
@@ -83,14 +84,15 @@ export function bridgeOptionsFrom(args: ParsedArgs): BridgeOptions {
     maxBytesPerSecond: numberOption(args, 'max-bytes-per-second', 1024, 1e10),
     maxClients: int('max-clients', 1, 10_000),
     batchSize: int('batch', 1, 256),
-    modelThread: modelThreadOption(args.values['model-thread']),
+    modelThread: threadOption('model-thread', args.values['model-thread']),
+    analysisThread: threadOption('analysis-thread', args.values['analysis-thread']),
     log: args.flags.has('quiet') ? null : (line) => console.error(line),
   }
 }
 
-function modelThreadOption(value: string | undefined): 'worker' | 'main' | undefined {
+function threadOption(name: string, value: string | undefined): 'worker' | 'main' | undefined {
   if (value === undefined || value === 'worker' || value === 'main') return value
-  throw new UsageError(`--model-thread must be worker or main, got ${JSON.stringify(value)}`)
+  throw new UsageError(`--${name} must be worker or main, got ${JSON.stringify(value)}`)
 }
 
 /** One line per way in, for the terminal. */

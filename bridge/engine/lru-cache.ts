@@ -57,6 +57,11 @@ export class LruCache<K, V> {
     while (this.map.size > this.capacity || this.total > this.maxBytes) this.delete(this.map.keys().next().value as K)
   }
 
+  /** The keys, least recently used first (without marking them used). */
+  keys(): IterableIterator<K> {
+    return this.map.keys()
+  }
+
   /** Drops one entry; true when it was there. */
   delete(key: K): boolean {
     if (!this.map.delete(key)) return false

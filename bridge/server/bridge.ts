@@ -9,6 +9,8 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { AnalysisThread } from '../analysis/analysis-thread.js'
+import { inProcessAnalysis, type AudioAnalysisRunner } from '../analysis/audio-analysis-ops.js'
 import { loadPreset, type AnalysisPreset } from '../analysis/presets.js'
 import type { Analysis, Frame, Summary } from '../analysis/types.js'
 import { EmotionModel } from '../engine/emotion-model.js'
@@ -70,6 +72,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   private udp: OscUdpServer | null = null
   private http: Server | null = null
   private readonly ownsModel: boolean
+  private readonly analysisRunner: AudioAnalysisRunner
   private readonly unsubscribe: (() => void)[] = []
   private readonly timers: NodeJS.Timeout[] = []
   private statusTimer: NodeJS.Timeout | null = null
@@ -80,10 +83,11 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   private readonly startedAt = Date.now()
   private closed = false
 
-  private constructor(options: ResolvedBridgeOptions, model: LiveModel, preset: AnalysisPreset, ownsModel: boolean) {
+  private constructor(options: ResolvedBridgeOptions, model: LiveModel, preset: AnalysisPreset, ownsModel: boolean, analysisRunner: AudioAnalysisRunner) {
     super()
     this.options = options
     this.model = model
+    this.analysisRunner = analysisRunner
     this.preset = preset
     this.ownsModel = ownsModel
     this.project = options.project
@@ -111,7 +115,14 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
     const preset = deps.preset ?? (await loadPreset(o.preset))
     const modelOptions = { modelDir: o.modelDir, device: o.device, onWarning: (m: string) => o.log?.(`emolane: ${m}`) }
     const model = deps.model ?? (o.modelThread === 'worker' ? await WorkerModel.load(modelOptions) : await EmotionModel.load(modelOptions))
-    const bridge = new Bridge(o, model, preset, !deps.model)
+    let runner: AudioAnalysisRunner = inProcessAnalysis
+    if (o.analysisThread === 'worker') {
+      runner = await AnalysisThread.start().catch((err: unknown) => {
+        o.log?.(`emolane: no analysis thread (${err instanceof Error ? err.message : String(err)}); sections and cues are measured on the main thread`)
+        return inProcessAnalysis
+      })
+    }
+    const bridge = new Bridge(o, model, preset, !deps.model, runner)
     try {
       bridge.openProject(o.project)
       await bridge.listen()
@@ -251,6 +262,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
     await this.inference.settled().catch(() => undefined)
     this.persistence?.close()
     this.persistence = null
+    await this.analysisRunner.close()
     if (this.ownsModel) await this.model.close()
     this.removeAllListeners()
   }
@@ -267,7 +279,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
       keepUpPending: Math.max(2 * o.batchSize, 8),
     })
     const inference = new LiveInference(timeline, this.model, { batchSize: o.batchSize })
-    const analysis = new LiveAnalysis(timeline, this.model, { throttleMs: o.analysisThrottleMs, preset: this.preset })
+    const analysis = new LiveAnalysis(timeline, this.model, { throttleMs: o.analysisThrottleMs, preset: this.preset, runner: this.analysisRunner })
     return { timeline, inference, analysis }
   }
 

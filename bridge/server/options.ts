@@ -16,6 +16,8 @@ export type BridgeOptions = {
   device?: Device
   /** Where the model runs: 'worker' (its own thread, default: the main thread stays free for sockets and the feed) or 'main' */
   modelThread?: 'worker' | 'main'
+  /** Where section detection and conflict cues read the audio: 'worker' (default) or 'main' */
+  analysisThread?: 'worker' | 'main'
   /** Analysis preset name or path to its .json, default 'default' */
   preset?: string
   /** Model folder, default $EMOLANE_MODEL_DIR or the package's model/ */
@@ -82,6 +84,7 @@ export const bridgeDefaults = {
   token: null as string | null,
   device: 'auto' as Device,
   modelThread: 'worker' as 'worker' | 'main',
+  analysisThread: 'worker' as 'worker' | 'main',
   preset: 'default',
   project: 'default',
   persist: true,
@@ -149,7 +152,9 @@ export function resolveOptions(options: BridgeOptions = {}): ResolvedBridgeOptio
   }
   if (o.maxBlockSeconds > o.maxDuration) throw new TypeError(`maxBlockSeconds (${o.maxBlockSeconds}) cannot exceed maxDuration (${o.maxDuration})`)
   if (!Number.isInteger(o.batchSize)) throw new RangeError(`batchSize must be an integer, got ${o.batchSize}`)
-  if (o.modelThread !== 'worker' && o.modelThread !== 'main') throw new RangeError(`modelThread must be 'worker' or 'main', got ${JSON.stringify(o.modelThread)}`)
+  for (const key of ['modelThread', 'analysisThread'] as const) {
+    if (o[key] !== 'worker' && o[key] !== 'main') throw new RangeError(`${key} must be 'worker' or 'main', got ${JSON.stringify(o[key])}`)
+  }
   return o
 }
 

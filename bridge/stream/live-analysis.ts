@@ -1,11 +1,15 @@
 /**
  * Recomputes sections, conflicts and the summary (analysis/timeline.ts) after new frames or text,
- * at most once per `throttleMs`, one run at a time; the last result is kept for new clients.
+ * at most once per `throttleMs`, one run at a time; the last result is kept for new clients. The
+ * audio-reading parts (section detection, cues, loudness) go through LiveAudioAnalysis: cached,
+ * incremental, and on the analysis thread when one is given.
  */
+import { inProcessAnalysis, type AudioAnalysisRunner } from '../analysis/audio-analysis-ops.js'
 import type { AnalysisPreset } from '../analysis/presets.js'
 import { analyzeTimeline, type TimelineInput, type TimelineResult } from '../analysis/timeline.js'
 import type { Seconds } from '../analysis/types.js'
 import { TypedEmitter } from '../server/typed-emitter.js'
+import { LiveAudioAnalysis } from './live-audio-analysis.js'
 import type { LiveTimeline } from './live-timeline.js'
 
 /** Events of the analysis runner. */
@@ -19,6 +23,8 @@ export type LiveAnalysisOptions = {
   /** Least time between two runs, default 500 ms (at least twice the last run's duration) */
   throttleMs?: number
   preset?: AnalysisPreset
+  /** Where section detection and cue measurement run, default this thread */
+  runner?: AudioAnalysisRunner
 }
 
 const defaults = { throttleMs: 500 }
@@ -34,6 +40,10 @@ export class LiveAnalysis extends TypedEmitter<LiveAnalysisEvents> {
   private closed = false
   /** The latest result (empty until the first run). */
   last: TimelineResult = { spans: [], sections: [], conflicts: [], summary: null }
+  /** Conflict threshold and section length of the runs from now on. */
+  preset: AnalysisPreset | undefined
+  /** Cached, incremental reading of the timeline's audio. */
+  readonly audio: LiveAudioAnalysis
 
   constructor(
     private readonly timeline: LiveTimeline,
@@ -42,6 +52,8 @@ export class LiveAnalysis extends TypedEmitter<LiveAnalysisEvents> {
   ) {
     super()
     this.o = { ...defaults, ...options }
+    this.preset = options.preset
+    this.audio = new LiveAudioAnalysis(timeline.audio, options.runner ?? inProcessAnalysis)
   }
 
   /** Asks for a run soon (throttled). */
@@ -75,6 +87,7 @@ export class LiveAnalysis extends TypedEmitter<LiveAnalysisEvents> {
     this.closed = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
+    this.audio.close()
   }
 
   /** Resolves when no run is in progress or scheduled. */
@@ -115,7 +128,10 @@ export class LiveAnalysis extends TypedEmitter<LiveAnalysisEvents> {
         duration: t.duration,
         audio,
         model: this.model,
-        preset: this.o.preset,
+        preset: this.preset,
+        detect: (minSectionSeconds) => this.audio.sections({ minSectionSeconds }),
+        cues: (start, end, tempo) => this.audio.cues(start, end, tempo),
+        loudnessDb: () => this.audio.loudnessDb(),
       })
       if (this.closed) return
       this.last = result

@@ -1,0 +1,54 @@
+/** The audio-analysis operations answered by a worker thread (analysis-worker.ts), started again if it dies. */
+import { Worker } from 'node:worker_threads'
+import { WorkerRpc } from '../engine/worker-rpc.js'
+import { workerUrl } from '../engine/worker-script.js'
+import type { AudioAnalysisRunner, BlockFeaturesRequest, CuesRequest, DetectRequest } from './audio-analysis-ops.js'
+import type { MusicalCues, SectionSpan } from './types.js'
+
+/** Runs section detection and cue measurement on its own thread. */
+export class AnalysisThread implements AudioAnalysisRunner {
+  private rpc: Promise<WorkerRpc>
+  private closed = false
+
+  private constructor(rpc: WorkerRpc) {
+    this.rpc = Promise.resolve(rpc)
+  }
+
+  /** Starts the thread (rejects when its script cannot be found or built). */
+  static async start(): Promise<AnalysisThread> {
+    return new AnalysisThread(await AnalysisThread.spawn())
+  }
+
+  private static async spawn(): Promise<WorkerRpc> {
+    const worker = new Worker(await workerUrl('analysis-worker'), { name: 'emolane-analysis' })
+    return new WorkerRpc(worker, 'analysis thread')
+  }
+
+  async blockFeatures(r: BlockFeaturesRequest): Promise<Float64Array> {
+    return (await this.worker()).call('blockFeatures', r, [r.slice.buffer as ArrayBuffer])
+  }
+
+  async detect(r: DetectRequest): Promise<SectionSpan[]> {
+    return (await this.worker()).call('detect', r, [r.raw.buffer as ArrayBuffer])
+  }
+
+  async cues(r: CuesRequest): Promise<MusicalCues> {
+    return (await this.worker()).call('cues', r, [r.pcm.buffer as ArrayBuffer])
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await (await this.rpc.catch(() => null))?.close()
+  }
+
+  /** The running worker; a dead one is replaced first. */
+  private async worker(): Promise<WorkerRpc> {
+    if (this.closed) throw new Error('the analysis thread is closed')
+    const rpc = await this.rpc
+    if (!rpc.dead) return rpc
+    this.rpc = AnalysisThread.spawn()
+    this.rpc.catch(() => undefined)
+    return this.rpc
+  }
+}
