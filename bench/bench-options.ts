@@ -3,7 +3,7 @@ import { numberOption, parseArgs, UsageError } from '../bridge/cli/args.js'
 import { parseDevice, type Device } from '../bridge/engine/execution-provider.js'
 
 /** Every part of the bench, in the order it runs. */
-export const PARTS = ['offline', 'compute', 'live', 'soak', 'soak60', 'profile'] as const
+export const PARTS = ['offline', 'compute', 'live', 'stall', 'soak', 'soak60', 'profile'] as const
 export type Part = (typeof PARTS)[number]
 
 /** What the bench does. */
@@ -24,6 +24,10 @@ export type BenchOptions = {
   soak60Minutes: number
   /** Repeats of each 8x live run and its baselines (default 2; 1 with --quick) */
   repeats8x: number
+  /** Song minutes of the main-thread stall runs at 8x (default 10) */
+  stallMinutes: number
+  /** Another build's CLI (dist/cli.js) for the stall runs' 'before' baseline, or null */
+  baselineCli: string | null
 }
 
 /** The usage text. */
@@ -36,6 +40,10 @@ a summary. The full run (default) takes about 12 minutes on 2 cores.
   --no-soak          skip the 30-minute soak at 8x (about 4 minutes of wall time)
   --soak             run the 30-minute soak even with --quick
   --soak60           also run the 60-minute soak at 8x with seeks and lyric edits (7.5 minutes more)
+  --stall            also run the main-thread stall test (on by default without --quick): a 10-minute
+                     song at 8x without DAW sections, with the model and analysis threads and without
+  --baseline-cli F   another build's dist/cli.js, also run in the stall test (the 'before')
+  --stall-minutes N  song minutes of the stall test (default 10)
   --profile          also run the bridge at 8x under node --cpu-prof and list where its CPU time goes
   --only LIST        run only these parts: ${PARTS.join(',')}
   --device NAME      auto|cpu|cuda|webgpu (default auto: the GPU where one loads)
@@ -47,8 +55,8 @@ a summary. The full run (default) takes about 12 minutes on 2 cores.
 /** Parses the bench's command line. */
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const args = parseArgs(argv, {
-    values: { repeats: undefined, only: undefined, device: 'auto', 'block-ms': '50', out: 'bench/results.json', 'soak-minutes': '30', 'soak60-minutes': '60' },
-    flags: ['quick', 'no-soak', 'soak', 'soak60', 'profile', 'help'],
+    values: { repeats: undefined, only: undefined, device: 'auto', 'block-ms': '50', out: 'bench/results.json', 'soak-minutes': '30', 'soak60-minutes': '60', 'stall-minutes': '10', 'baseline-cli': undefined },
+    flags: ['quick', 'no-soak', 'soak', 'soak60', 'stall', 'profile', 'help'],
   })
   let device: Device
   try {
@@ -66,6 +74,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   } else {
     parts = new Set<Part>(['offline', 'compute', 'live'])
     if ((!quick && !args.flags.has('no-soak')) || args.flags.has('soak')) parts.add('soak')
+    if (!quick || args.flags.has('stall')) parts.add('stall')
     if (args.flags.has('soak60')) parts.add('soak60')
     if (args.flags.has('profile')) parts.add('profile')
   }
@@ -78,5 +87,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     soakMinutes: numberOption(args, 'soak-minutes', 1, 600)!,
     soak60Minutes: numberOption(args, 'soak60-minutes', 1, 600)!,
     repeats8x: numberOption(args, 'repeats', 1, 10) ?? (quick ? 1 : 2),
+    stallMinutes: numberOption(args, 'stall-minutes', 1, 60)!,
+    baselineCli: args.values['baseline-cli'] ?? null,
   }
 }

@@ -20,7 +20,7 @@ import { modelCompute, type ModelCompute } from './model-compute.js'
 import { runOffline, timeVariantOnce, VARIANTS, type OfflineResult, type VariantRun } from './offline-bench.js'
 import { printSummary } from './report.js'
 import { cliPath } from './serve-process.js'
-import { loopPlan, seekEditPlan } from './soak-plan.js'
+import { longSong, loopPlan, seekEditPlan } from './soak-plan.js'
 import { ensureBenchSong } from './song.js'
 import { median, ratio, round } from './stats.js'
 
@@ -40,6 +40,7 @@ export type BenchResults = {
   offline: (OfflineResult & { gpuVsCpu: VariantRun | null; gpuBatch64: VariantRun | null }) | null
   compute: (ModelCompute & { utilisation: Record<string, number | null> }) | null
   live: { runs: LiveRunResult[]; summary: Record<string, RunSummary>; ratios: Record<string, number | null> } | null
+  stall: { runs: LiveRunResult[]; ratios: Record<string, number | null> } | null
   soak: LiveRunResult | null
   soak60: LiveRunResult | null
   profile: { run: string; threads: ThreadProfile[] } | null
@@ -110,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
     offline: null,
     compute: null,
     live: null,
+    stall: null,
     soak: null,
     soak60: null,
     profile: null,
@@ -161,7 +163,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const dataDir = join(outDir, `data-${process.pid}`)
-  const session = o.parts.has('live') || o.parts.has('soak') || o.parts.has('soak60') || o.parts.has('profile') ? await loadSong(song.wav, { rate: 48_000, lyrics: song.lrc, sections: song.sections }) : null
+  const session = o.parts.has('live') || o.parts.has('stall') || o.parts.has('soak') || o.parts.has('soak60') || o.parts.has('profile') ? await loadSong(song.wav, { rate: 48_000, lyrics: song.lrc, sections: song.sections }) : null
   const live = (opts: Omit<LiveRunOptions, 'dataDir' | 'device' | 'windowSeconds' | 'hopSeconds' | 'blockMs' | 'log'>): Promise<LiveRunResult> =>
     runLive({ ...opts, dataDir, device: o.device, windowSeconds: manifest.audio.window_seconds, hopSeconds: 0.5, blockMs: o.blockMs, log })
   try {
@@ -201,6 +203,32 @@ async function main(argv: string[]): Promise<number> {
             'CPU per song second 8x unbatched / batched': ratio(summary['8x-unbatched']!.cpuPerSongSecond, s8.cpuPerSongSecond),
             'CPU per song second 1x / 8x': ratio(s1.cpuPerSongSecond, s8.cpuPerSongSecond),
             'peak RSS / RSS after model load (8x)': ratio(s8.peakMB, s8.loadedMB),
+          },
+        }
+      }
+      if (o.parts.has('stall')) {
+        // a long song without DAW sections: the bridge finds sections from all of it as it grows
+        const long = longSong(base, o.stallMinutes * 60)
+        const variants = [
+          { label: `stall-${o.stallMinutes}min-8x`, serveArgs: [] as string[], cli: undefined as string | undefined, what: 'model and analysis on their own threads (default)' },
+          { label: `stall-${o.stallMinutes}min-8x-main-thread`, serveArgs: ['--model-thread', 'main', '--analysis-thread', 'main'], cli: undefined, what: 'baseline: model and analysis on the main thread (same build)' },
+          ...(o.baselineCli ? [{ label: `stall-${o.stallMinutes}min-8x-before`, serveArgs: [] as string[], cli: resolve(o.baselineCli), what: `baseline: the build at ${o.baselineCli}` }] : []),
+        ]
+        const runs: LiveRunResult[] = []
+        for (const v of variants) {
+          log(`emolane bench: stall, ${o.stallMinutes} minutes of song at 8x without DAW sections, ${v.what}`)
+          runs.push(await live({ label: v.label, speed: 8, serveArgs: v.serveArgs, cli: v.cli, session: long }))
+        }
+        const loop = (label: string) => runs.find((r) => r.label === label)?.eventLoop ?? null
+        const [now, main, before] = variants.map((v) => loop(v.label))
+        results.stall = {
+          runs,
+          ratios: {
+            'longest main-thread stall, main thread / own threads': ratio(main?.maxMs, now?.maxMs),
+            'event-loop delay p99, main thread / own threads': ratio(main?.p99Ms, now?.p99Ms),
+            'longest main-thread stall, before / now': ratio(before?.maxMs, now?.maxMs),
+            'event-loop delay p99, before / now': ratio(before?.p99Ms, now?.p99Ms),
+            'latency p95 8x, before / now': ratio(runs[2]?.latencyMs.complete.p95, runs[0]?.latencyMs.complete.p95),
           },
         }
       }

@@ -2,9 +2,12 @@
  * One live run: a fresh `emolane serve` child, a feed client on /ws, and a DAW-like session played
  * into it over OSC/UDP. Measures per-hop latency, keeping up, CPU share and memory over time.
  */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { openTarget } from '../bridge/stream/stream-target.js'
 import type { BridgeStatus } from '../bridge/server/protocol.js'
 import { threadCpu } from './cpu-profile.js'
+import { probeArgs, readProbe, type EventLoopStalls } from './event-loop-probe.js'
 import { openFeed } from './feed-client.js'
 import { HopLatency } from './hop-latency.js'
 import { cpuShare, type MachineCpu, machineBusy, type ProcSample, sampleMachine, sampleProcess, sampleRunQueueWait } from './proc-stats.js'
@@ -126,6 +129,8 @@ export type LiveRunResult = {
   }
   /** Latency drift over the run (median of the first vs the last tenth of hops, slope in ms per wall minute). */
   latencyDrift: Drift
+  /** How long the bridge's main thread stalled from play to the end of the drain (event-loop delay); null when the probe wrote nothing. */
+  eventLoop: EventLoopStalls | null
   errors: Record<string, number>
   series?: SeriesPoint[]
   seeks: number
@@ -138,7 +143,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
   const o = { blockMs: 50, sampleEveryMs: 1000, keepSeries: false, serveArgs: [] as string[], log: (_: string) => {}, ...options }
   const project = `bench-${o.label.replace(/[^a-z0-9-]+/gi, '-')}-${Date.now()}`
-  const serve = await startServe({ dataDir: o.dataDir, project, device: o.device, args: o.serveArgs, nodeArgs: o.nodeArgs, cli: o.cli })
+  mkdirSync(o.dataDir, { recursive: true })
+  const probeOut = join(o.dataDir, `${project}-event-loop.json`)
+  const probe = probeArgs(o.dataDir, probeOut)
+  const serve = await startServe({ dataDir: o.dataDir, project, device: o.device, args: o.serveArgs, nodeArgs: [...(o.nodeArgs ?? []), ...probe.nodeArgs], env: probe.env, cli: o.cli })
   const hops = new HopLatency(o.hopSeconds, o.windowSeconds / 2)
   const statuses: { at: number; status: BridgeStatus }[] = []
   const errors: Record<string, number> = {}
@@ -170,6 +178,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     const procStart = sampleProcess(serve.pid)
     const threadsStart = threadCpu(serve.pid)
     const waitStart = sampleRunQueueWait(serve.pid)
+    process.kill(serve.pid, 'SIGUSR2') // the probe starts counting stalls afresh: from play on
     const playStart = performance.now()
     playing = true
     let progressAt = playStart
@@ -201,6 +210,8 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     playing = false
     clearInterval(sampler)
     const end = sampleProcess(serve.pid)
+    await sleep(300) // the probe writes four times a second
+    const eventLoop = readProbe(probeOut)
     await target.close()
     await feed.close()
 
@@ -259,6 +270,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
         })(),
       },
       latencyDrift: roundDrift(drift(samples.map((s) => (s.at - playStart) / 60_000), samples.map((s) => s.complete), 'median')),
+      eventLoop,
       errors,
       seeks: Math.max(0, report.seeks - 1),
       edits: report.edits,

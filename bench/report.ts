@@ -73,6 +73,15 @@ export function printSummary(r: BenchResults): void {
       out.push(`  ${s.label}: RSS ${s.memory.drift.first} -> ${s.memory.drift.last} MB (slope ${s.memory.drift.slope} MB/min), latency ${s.latencyDrift.first} -> ${s.latencyDrift.last} ms, ${s.seeks} seeks, ${s.edits} lyric edits`)
     }
   }
+  if (r.stall) {
+    out.push('', 'Main-thread stalls: a 10-minute song at 8x without DAW sections (event-loop delay of the bridge, ms)')
+    out.push(`  ${pad('run', 40)} ${lpad('max', 7)} ${lpad('p99', 7)} ${lpad('p99.9', 7)} ${lpad('>50ms', 6)} ${lpad('>100ms', 6)} ${lpad('p95 lat', 8)} ${lpad('up', 4)}`)
+    for (const run of r.stall.runs) {
+      const e = run.eventLoop
+      out.push(`  ${pad(run.label, 40)} ${lpad(n(e?.maxMs), 7)} ${lpad(n(e?.p99Ms), 7)} ${lpad(n(e?.p999Ms), 7)} ${lpad(String(e?.stallsOver50ms ?? '-'), 6)} ${lpad(String(e?.stallsOver100ms ?? '-'), 6)} ${lpad(n(run.latencyMs.complete.p95), 8)} ${lpad(run.keepingUp.keepsUp ? 'yes' : 'no', 4)}`)
+    }
+    for (const [k, v] of Object.entries(r.stall.ratios)) out.push(`  ${pad(k, 56)} ${n(v, 2)}`)
+  }
   if (r.profile) {
     out.push('', `Bridge CPU profile (${r.profile.run}), self time of the busy time:`)
     for (const t of r.profile.threads) {

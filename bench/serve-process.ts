@@ -18,6 +18,8 @@ export type ServeOptions = {
   cli?: string
   /** Longest wait for the bridge to listen, default 180000 ms (model load on a busy machine) */
   startTimeoutMs?: number
+  /** Extra environment variables for the child */
+  env?: Record<string, string>
 }
 
 const defaults = { device: 'auto', args: [] as string[], nodeArgs: [] as string[], startTimeoutMs: 180_000 }
@@ -48,7 +50,7 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
   const o = { ...defaults, ...defined }
   const argv = [...o.nodeArgs, o.cli ?? cliPath(), 'serve', '--http-port', '0', '--osc-port', '0', '--data-dir', o.dataDir, '--project', o.project, '--device', o.device, '--quiet', ...o.args]
   const started = performance.now()
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...o.env } })
   let text = ''
   child.stderr!.setEncoding('utf8')
   child.stderr!.on('data', (chunk: string) => {

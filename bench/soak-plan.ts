@@ -4,7 +4,7 @@
  * plays. Seeded, so that every run plays the same session.
  */
 import type { LyricLine, Seconds } from '../bridge/analysis/types.js'
-import type { LyricEdit, Segment } from './session-player.js'
+import type { LyricEdit, Segment, Session } from './session-player.js'
 
 /** A deterministic PRNG (mulberry32) giving floats in [0, 1). */
 export function prng(seed: number): () => number {
@@ -66,4 +66,22 @@ export function seekEditPlan(duration: Seconds, lyrics: readonly LyricLine[], to
     }
   }
   return { segments, edits }
+}
+
+/**
+ * A long song made of the song played back to back until `total` seconds (song time runs on, no
+ * seek), its lyrics repeated with it, and no DAW sections, so that the bridge finds sections from
+ * the audio of the whole long song (the main-thread stall test).
+ */
+export function longSong(session: Pick<Session, 'pcm' | 'sampleRate' | 'lyrics'>, total: Seconds): Session {
+  const n = Math.round(total * session.sampleRate)
+  if (!(n > 0) || session.pcm.length === 0) throw new RangeError(`a long song needs audio and total > 0 s, got ${session.pcm.length} samples and ${total} s`)
+  const pcm = new Float32Array(n)
+  for (let at = 0; at < n; at += session.pcm.length) pcm.set(session.pcm.subarray(0, Math.min(session.pcm.length, n - at)), at)
+  const duration = session.pcm.length / session.sampleRate
+  const lyrics: LyricLine[] = []
+  for (let offset = 0; offset < total; offset += duration) {
+    for (const l of session.lyrics) if (l.start + offset < total) lyrics.push({ start: l.start + offset, end: Math.min(total, l.end + offset), text: l.text })
+  }
+  return { pcm, sampleRate: session.sampleRate, lyrics, sections: [], tempo: null, segments: [{ from: 0, until: n / session.sampleRate }] }
 }

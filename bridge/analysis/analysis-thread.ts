@@ -20,7 +20,7 @@ export class AnalysisThread implements AudioAnalysisRunner {
   }
 
   private static async spawn(): Promise<WorkerRpc> {
-    const worker = new Worker(await workerUrl('analysis-worker'), { name: 'emolane-analysis' })
+    const worker = new Worker(await workerUrl('analysis-worker'), { name: 'emolane-analysis', resourceLimits: { maxYoungGenerationSizeMb: 4 } })
     return new WorkerRpc(worker, 'analysis thread')
   }
 

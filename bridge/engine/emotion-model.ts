@@ -119,6 +119,14 @@ export function lyricsEncodingBytes(e: LyricsEncoding): number {
   return e.tokenStates.byteLength + 8 * e.ids.length + 2 * e.text.length + 64 * e.words.length + 256
 }
 
+/** The windows' log-mels as one array when they are back-to-back views filling a whole buffer, else null. */
+function wholeBuffer(windows: readonly WindowInput[], size: number): Float32Array | null {
+  const first = windows[0]?.logMel
+  if (!first || first.byteOffset !== 0 || first.buffer.byteLength !== windows.length * size * 4) return null
+  const ok = windows.every((w, i) => w.logMel.buffer === first.buffer && w.logMel.byteOffset === i * size * 4 && w.logMel.length === size)
+  return ok ? new Float32Array(first.buffer as ArrayBuffer) : null
+}
+
 /** The loaded emotion model. Create with `EmotionModel.load()`; call `close()` when done. */
 export class EmotionModel {
   readonly manifest: ModelManifest
@@ -273,8 +281,12 @@ export class EmotionModel {
     const out: WindowOutput[] = []
     for (let i = 0; i < windows.length; i += this.options.batchSize) {
       const batch = windows.slice(i, i + this.options.batchSize)
-      const mel = new Float32Array(batch.length * size)
-      batch.forEach((w, b) => mel.set(w.logMel, b * size))
+      // windows already back to back in one buffer (the model thread receives a batch so) are used as they are
+      let mel = wholeBuffer(batch, size)
+      if (!mel) {
+        mel = new Float32Array(batch.length * size)
+        for (const [b, w] of batch.entries()) mel.set(w.logMel, b * size)
+      }
       checkFinite(mel, 'log-mel input')
       const enc = await this.runGraph('audio_encoder', { log_mel: tensor('float32', mel, [batch.length, this.manifest.audio.n_mels, this.windowFrames]) })
       const states = enc.frame_states!.data as Float32Array

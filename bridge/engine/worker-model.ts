@@ -30,6 +30,14 @@ const ERRORS = { ModelOutputError, ModelFilesError: ModelFilesError as unknown a
 
 const warn = (message: string) => console.warn(`emolane: ${message}`)
 
+/** The windows' log-mels when they are back-to-back views filling one buffer (as the live bridge builds a batch), else null. */
+function backToBack(windows: readonly WindowInput[], size: number): Float32Array | null {
+  const first = windows[0]?.logMel
+  if (!first || first.byteOffset !== 0 || first.buffer.byteLength !== windows.length * size * 4) return null
+  const ok = windows.every((w, i) => w.logMel.buffer === first.buffer && w.logMel.byteOffset === i * size * 4 && w.logMel.length === size)
+  return ok ? new Float32Array(first.buffer as ArrayBuffer) : null
+}
+
 /** An EmotionModel answering from a worker thread. Create with `WorkerModel.load()`; `close()` ends the thread. */
 export class WorkerModel implements LiveModel {
   readonly manifest: ModelManifest
@@ -68,7 +76,7 @@ export class WorkerModel implements LiveModel {
     // the worker resolves the same folder and provider list this thread would
     const wanted = { ...rest, modelDir: rest.modelDir ?? defaultModelDir() }
     const start = async (): Promise<{ rpc: WorkerRpc; reply: LoadReply }> => {
-      const worker = new Worker(await workerUrl('model-worker'), { name: 'emolane-model' })
+      const worker = new Worker(await workerUrl('model-worker'), { name: 'emolane-model', resourceLimits: { maxYoungGenerationSizeMb: 4 } })
       const rpc = new WorkerRpc(worker, 'model thread', ERRORS, (n) => onWarning(n.message))
       try {
         return { rpc, reply: await rpc.call<LoadReply>('load', wanted) }
@@ -100,10 +108,12 @@ export class WorkerModel implements LiveModel {
       if (w.logMel.length !== size) throw new RangeError(`window ${i}: expected log-mel of ${this.manifest.audio.n_mels}x${this.windowFrames} = ${size} values, got ${w.logMel.length}`)
     })
     if (windows.length === 0) return []
+    const lyrics = windows.map((w) => w.lyrics)
+    const shared = backToBack(windows, size)
+    if (shared) return (await this.worker()).call<WindowOutput[]>('run', { mel: shared, size, lyrics } satisfies RunRequest) // copied by postMessage
     const mel = new Float32Array(size * windows.length)
     windows.forEach((w, i) => mel.set(w.logMel, i * size))
-    const request: RunRequest = { mel, size, lyrics: windows.map((w) => w.lyrics) }
-    return (await this.worker()).call<WindowOutput[]>('run', request, [mel.buffer])
+    return (await this.worker()).call<WindowOutput[]>('run', { mel, size, lyrics } satisfies RunRequest, [mel.buffer])
   }
 
   /** Runs the text encoder on one lyric context (cached in the model thread). */

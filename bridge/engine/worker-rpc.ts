@@ -3,6 +3,7 @@
  * buffers, and errors that cross back with their class and message (a ModelOutputError thrown in
  * the worker is a ModelOutputError here).
  */
+import { getHeapStatistics } from 'node:v8'
 import { parentPort, type Worker } from 'node:worker_threads'
 
 /** An error as it crosses threads. */
@@ -94,10 +95,21 @@ export class Transfer<T> {
   ) {}
 }
 
-/** The worker side: answers requests with `handlers[op](args)`. */
+/** A thread's JavaScript heap, MB: what its V8 isolate holds (typed-array contents are `external`). */
+export type HeapUse = { usedMB: number; totalMB: number; externalMB: number }
+
+/** This thread's heap use (every worker answers the op `heap` with it). */
+export function heapUse(): HeapUse {
+  const h = getHeapStatistics()
+  const mb = (b: number) => Math.round((b / 2 ** 20) * 10) / 10
+  return { usedMB: mb(h.used_heap_size), totalMB: mb(h.total_physical_size), externalMB: mb(h.external_memory) }
+}
+
+/** The worker side: answers requests with `handlers[op](args)` (and `heap` with heapUse()). */
 export function serveRpc(handlers: Record<string, (args: never) => unknown>): void {
   const port = parentPort
   if (!port) throw new Error('serveRpc() must run in a worker thread')
+  handlers = { heap: heapUse, ...handlers }
   port.on('message', async function workerOnRequest(req: Request) {
     try {
       const handler = handlers[req.op]

@@ -159,9 +159,12 @@ export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
     const a = this.model.manifest.audio
     const windowFrames = this.model.windowFrames
     const spans = t.spans.length ? t.spans : this.detectedSpans
-    const inputs = jobs.map((j) => {
-      // the window's first frame starts at its first sample minus pad_left; frames come from the cache
-      const logMel = this.mel.window(Math.round(j.firstSample / a.hop), windowFrames)
+    // every window's log-mel in one buffer (one allocation per batch); frames come from the cache
+    const size = a.n_mels * windowFrames
+    const batch = new Float32Array(jobs.length * size)
+    const inputs = jobs.map((j, i) => {
+      // the window's first frame starts at its first sample minus pad_left
+      const logMel = this.mel.window(Math.round(j.firstSample / a.hop), windowFrames, batch.subarray(i * size, (i + 1) * size))
       return { logMel, lyrics: lyricContext(t.lyrics, j.start, j.end, spans) }
     })
     const outs = await this.model.run(inputs)

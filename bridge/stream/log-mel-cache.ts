@@ -55,12 +55,12 @@ export class LogMelCache {
     this.unsubscribe = audio.onWrite((range) => (range ? this.invalidate(range) : this.chunks.clear()))
   }
 
-  /** Frames [firstFrame, firstFrame + frames) as a new [n_mels][frames] block (the model's layout). */
-  window(firstFrame: number, frames: number): Float32Array {
+  /** Frames [firstFrame, firstFrame + frames) as a [n_mels][frames] block (the model's layout): into `out` when given, else a new array. */
+  window(firstFrame: number, frames: number, out = new Float32Array(this.mels * frames)): Float32Array {
     if (!Number.isInteger(firstFrame) || !Number.isInteger(frames) || frames < 0) {
       throw new RangeError(`log-mel range must be integers with frames >= 0, got firstFrame ${firstFrame}, frames ${frames}`)
     }
-    const out = new Float32Array(this.mels * frames)
+    if (out.length !== this.mels * frames) throw new RangeError(`out must hold ${this.mels}x${frames} = ${this.mels * frames} values, got ${out.length}`)
     let missingFrom: number | null = null
     let touched: number | null = null
     for (let g = firstFrame; g <= firstFrame + frames; g++) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { loopPlan, seekEditPlan } from '../../bench/soak-plan.js'
+import { longSong, loopPlan, seekEditPlan } from '../../bench/soak-plan.js'
 
 const lyrics = Array.from({ length: 10 }, (_, i) => ({ start: i * 18 + 0.4, end: i * 18 + 17, text: `line ${i}` }))
 
@@ -27,5 +27,15 @@ describe('soak plans', () => {
       expect(old?.end).toBe(e.line.end)
       expect(e.line.text).not.toBe(old?.text)
     }
+  })
+  test('the long song plays the song back to back without a seek, its lyrics repeated, and no DAW sections', () => {
+    const pcm = Float32Array.from({ length: 1000 }, (_, i) => i)
+    const long = longSong({ pcm, sampleRate: 100, lyrics: [{ start: 1, end: 2, text: 'a' }, { start: 8, end: 9.5, text: 'b' }] }, 25)
+    expect(long.pcm.length).toBe(2500)
+    expect(long.pcm[1000]).toBe(0)
+    expect(long.pcm[2499]).toBe(499)
+    expect(long.segments).toEqual([{ from: 0, until: 25 }])
+    expect(long.sections).toEqual([])
+    expect(long.lyrics.map((l) => [l.start, l.text])).toEqual([[1, 'a'], [8, 'b'], [11, 'a'], [18, 'b'], [21, 'a']])
   })
 })

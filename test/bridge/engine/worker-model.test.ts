@@ -38,6 +38,20 @@ describe('WorkerModel', () => {
     expect(threaded.windowFrames).toBe(inProcess.windowFrames)
   })
 
+  test('a batch whose log-mels lie back to back in one buffer (as the live bridge builds it) reads the same as separate arrays', async () => {
+    const input = windows(inProcess, 4)
+    const size = input[0]!.logMel.length
+    const one = new Float32Array(4 * size)
+    const views = input.map((w, i) => {
+      one.set(w.logMel, i * size)
+      return { logMel: one.subarray(i * size, (i + 1) * size), lyrics: w.lyrics }
+    })
+    const expected = await inProcess.run(input)
+    expect(await inProcess.run(views)).toEqual(expected)
+    expect(await threaded.run(views)).toEqual(expected)
+    expect(one.length).toBe(4 * size) // still the caller's
+  })
+
   test('encodes lyric contexts to the same word moods, cached in the model thread', async () => {
     const text = 'i am crying alone tonight\nthe sun is gone'
     expect((await threaded.encodeLyrics(text)).words).toEqual((await inProcess.encodeLyrics(text)).words)
