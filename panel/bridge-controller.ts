@@ -60,6 +60,8 @@ export class BridgeController implements ReactiveController {
   private socket: FeedSocket | null = null
   private retryTimer: ReturnType<typeof setTimeout> | null = null
   private wasOpen = false
+  /** Snapshots on the current socket: only the first after a reconnect counts as one (the bridge also sends fresh ones to a lagging client and after a preset switch). */
+  private socketSnapshots = 0
   private active = false
 
   constructor(host: ReactiveControllerHost, options: BridgeControllerOptions) {
@@ -104,6 +106,7 @@ export class BridgeController implements ReactiveController {
 
   private open(): void {
     this.dropSocket()
+    this.socketSnapshots = 0
     this.connection = this.attempt === 0 && !this.wasOpen && this.lostAt === null ? 'connecting' : 'reconnecting'
     let socket: FeedSocket
     try {
@@ -137,7 +140,7 @@ export class BridgeController implements ReactiveController {
       const msg = parseFeedMessage(ev.data)
       this.state.apply(msg, this.now())
       if (msg.type === 'snapshot') {
-        if (this.state.snapshots > 1) this.reconnects++
+        if (this.socketSnapshots++ === 0 && this.state.snapshots > 1) this.reconnects++
         this.attempt = 0
         this.lostAt = null
         this.nextRetryAt = null

@@ -11,7 +11,7 @@ import { feedUrl, tokenFromSearch } from './bridge-url.js'
 import './el-conflict-card.js'
 import type { ElConflictCard } from './el-conflict-card.js'
 import './el-curve-controls.js'
-import type { ElCurveControls } from './el-curve-controls.js'
+import { MAX_SMOOTHING, type ElCurveControls } from './el-curve-controls.js'
 import { DEFAULT_CURVE_SETTINGS } from './el-emotion-curve.js'
 import './el-export-dialog.js'
 import type { ElExportDialog } from './el-export-dialog.js'
@@ -149,7 +149,7 @@ export class EmolanePanel extends LitElement {
       <el-curve-controls
         .settings=${this.settings}
         .presets=${this.presets}
-        .preset=${status?.model.preset ?? ''}
+        .preset=${status?.preset?.name ?? status?.model.preset ?? ''}
         .presetLocked=${this.presetLocked}
         @el-settings-change=${this.onSettings}
         @el-preset-change=${this.onPreset}
@@ -242,7 +242,9 @@ export class EmolanePanel extends LitElement {
 
   private onPreset = async (e: CustomEvent<{ preset: string }>) => {
     try {
-      await selectPreset(fetch, this.token, e.detail.preset)
+      const chosen = await selectPreset(fetch, this.token, e.detail.preset)
+      // the preset's curve smoothing becomes the panel's (the slider stays the user's to change)
+      if (chosen.smoothingSeconds !== null) this.onSettings(new CustomEvent('el-settings-change', { detail: { ...this.settings, smoothing: Math.min(MAX_SMOOTHING, chosen.smoothingSeconds) } }))
     } catch (err) {
       this.presetLocked = err instanceof Error ? err.message : String(err)
     }

@@ -18,9 +18,15 @@ export async function fetchPresets(fetcher: typeof fetch, token: string | null):
   }
 }
 
+/** What the bridge says of the preset it switched to (the fields the panel uses). */
+export type SelectedPreset = { name: string; smoothingSeconds: number | null }
+
 /** Asks the bridge to analyse with `preset` from now on; throws with the bridge's reason when it refuses. */
-export async function selectPreset(fetcher: typeof fetch, token: string | null, preset: string): Promise<void> {
+export async function selectPreset(fetcher: typeof fetch, token: string | null, preset: string): Promise<SelectedPreset> {
   const url = apiUrl('/api/preset', {}, token)
   const res = await fetcher(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ preset }) })
   if (!res.ok) throw new Error(`the bridge refused preset ${JSON.stringify(preset)}: ${res.status} ${await res.text().catch(() => '')}`.trim())
+  const body = (await res.json().catch(() => ({}))) as { preset?: { name?: unknown; smoothingSeconds?: unknown } }
+  const smoothing = body.preset?.smoothingSeconds
+  return { name: typeof body.preset?.name === 'string' ? body.preset.name : preset, smoothingSeconds: typeof smoothing === 'number' && Number.isFinite(smoothing) ? smoothing : null }
 }

@@ -51,3 +51,20 @@ export function sameOriginOk(req: IncomingMessage, loopback: boolean): boolean {
   const o = hostName(origin)
   return o !== null && LOCAL_NAMES.has(o)
 }
+
+/**
+ * For requests that change something (POST): a browser's Origin, when it sends one, must be this
+ * bridge's own origin (same host and port as the Host header), on loopback or not; a page elsewhere
+ * cannot switch the bridge's preset even when it knows or guesses a token. Clients that send no
+ * Origin (scripts, DAWs) pass.
+ */
+export function sameOriginPost(req: IncomingMessage): boolean {
+  const origin = req.headers.origin
+  if (origin === undefined) return true
+  if (origin === 'null' || !req.headers.host) return false
+  try {
+    return new URL(origin).host.toLowerCase() === new URL(`http://${req.headers.host}`).host.toLowerCase()
+  } catch {
+    return false
+  }
+}

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { AnalysisThread } from '../analysis/analysis-thread.js'
 import { inProcessAnalysis, type AudioAnalysisRunner } from '../analysis/audio-analysis-ops.js'
-import { loadPreset, type AnalysisPreset } from '../analysis/presets.js'
+import { listPresets, loadPreset, type AnalysisPreset } from '../analysis/presets.js'
 import type { Analysis, Frame, Summary } from '../analysis/types.js'
 import { EmotionModel } from '../engine/emotion-model.js'
 import { WorkerModel, type LiveModel } from '../engine/worker-model.js'
@@ -59,8 +59,9 @@ const NEUTRAL: Summary = {
 export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   readonly options: ResolvedBridgeOptions
   readonly model: LiveModel
-  readonly preset: AnalysisPreset
   readonly errors: ErrorReporter
+  private currentPreset: AnalysisPreset
+  private presetSwitch: Promise<unknown> = Promise.resolve()
   private timeline: LiveTimeline
   private inference: LiveInference
   private analysisLoop: LiveAnalysis
@@ -88,7 +89,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
     this.options = options
     this.model = model
     this.analysisRunner = analysisRunner
-    this.preset = preset
+    this.currentPreset = preset
     this.ownsModel = ownsModel
     this.project = options.project
     this.errors = new ErrorReporter((info) => this.onError(info), options.log, options.errorsPerSecond)
@@ -131,6 +132,57 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
       throw err
     }
     return bridge
+  }
+
+  /** The analysis preset in use. */
+  get preset(): AnalysisPreset {
+    return this.currentPreset
+  }
+
+  /** The analysis presets this bridge can switch to (presets/analysis/*.json), and the one in use. */
+  async presets(): Promise<{ presets: string[]; current: string }> {
+    return { presets: await listPresets(), current: this.currentPreset.name }
+  }
+
+  /**
+   * Analyses with another preset from now on (POST /api/preset): a new hop moves the window grid
+   * (frames on the new grid are kept, the others recomputed from the stored audio), the conflict
+   * threshold and section length apply as sections and conflicts are recomputed at once, and every
+   * feed client gets a fresh snapshot with the status. Names only (presets/analysis/NAME.json), never
+   * paths; an unknown name is a RangeError listing the known ones.
+   */
+  selectPreset(name: string): Promise<AnalysisPreset> {
+    const run = this.presetSwitch.then(() => this.applyPreset(name))
+    this.presetSwitch = run.catch(() => undefined)
+    return run
+  }
+
+  private async applyPreset(name: string): Promise<AnalysisPreset> {
+    if (this.closed) throw new Error('the bridge is closed')
+    const names = await listPresets()
+    if (typeof name !== 'string' || !names.includes(name)) {
+      throw new RangeError(`no analysis preset ${JSON.stringify(name)}; expected one of ${names.join(', ')}`)
+    }
+    const preset = await loadPreset(name)
+    const old = this.currentPreset
+    this.currentPreset = preset
+    this.analysisLoop.preset = preset
+    if (preset.hopSeconds !== old.hopSeconds) {
+      const { kept, dropped } = this.timeline.setHop(preset.hopSeconds)
+      this.persistence?.setHop(preset.hopSeconds)
+      this.options.log?.(`emolane: preset ${preset.name}: readings every ${preset.hopSeconds} s (${kept} kept, ${dropped} dropped, the rest analysed again)`)
+    } else {
+      this.options.log?.(`emolane: preset ${preset.name}`)
+    }
+    this.inference.wake()
+    // sections and conflicts under the new threshold and section length, then everything to the clients
+    await this.analysisLoop.flush()
+    if (!this.closed) {
+      const status = this.status()
+      this.emit('status', status)
+      this.feed.broadcast({ type: 'snapshot', analysis: this.analysis(), status })
+    }
+    return preset
   }
 
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:8080 (null without HTTP). */
@@ -199,6 +251,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
       keepingUp: this.timeline.scheduler.keepingUp(pending),
       latencyMs: this.inference.latencyMs,
       project: this.project,
+      preset: { ...this.currentPreset },
     }
   }
 
@@ -212,7 +265,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
       source: 'live',
       model,
       window: this.model.windowSeconds,
-      hop: this.preset.hopSeconds,
+      hop: this.currentPreset.hopSeconds,
       duration: t.duration,
       tempo: t.transport.tempo,
       frames: t.frameList(),
@@ -397,6 +450,8 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
           memoryMB: Math.round(process.memoryUsage().rss / 2 ** 20),
           projectDir: this.projectDir,
         }),
+        presets: () => this.presets(),
+        selectPreset: (name) => this.selectPreset(name),
         upgradeFeed: (req, socket, head) => this.feed.handleUpgrade(req, socket, head),
         upgradeIngest: (req, socket, head) => this.wsIngest.handleUpgrade(req, socket, head),
         problem: (code, message) => this.errors.report(code, message, 'http'),

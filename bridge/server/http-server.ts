@@ -1,13 +1,15 @@
 /**
- * HTTP on one port: the panel at /, GET /health, GET /api/analysis, GET /api/export(/options), and the
- * WebSocket upgrades /ws (feed) and /ws-in (ingest). With a token, /api/*, /ws and /ws-in need it
- * (`?token=` or `Authorization: Bearer`); on loopback, requests from other sites are refused.
+ * HTTP on one port: the panel at /, GET /health, GET /api/analysis, GET /api/export(/options),
+ * GET /api/presets, POST /api/preset, and the WebSocket upgrades /ws (feed) and /ws-in (ingest).
+ * With a token, /api/*, /ws and /ws-in need it (`?token=` or `Authorization: Bearer`); on loopback,
+ * requests from other sites are refused; a POST must also come from the bridge's own origin.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
+import type { AnalysisPreset } from '../analysis/presets.js'
 import type { Analysis } from '../analysis/types.js'
 import { WebSocketServer } from 'ws'
-import { authorized, sameOriginOk } from './auth.js'
+import { authorized, sameOriginOk, sameOriginPost } from './auth.js'
 import type { BridgeStatus } from './protocol.js'
 import { serveStatic } from './static-files.js'
 
@@ -20,6 +22,10 @@ export type HttpDeps = {
   analysis: () => Analysis
   /** Extra facts for /health (uptime, errors, memory). */
   health: () => Record<string, unknown>
+  /** GET /api/presets: the analysis presets and the one in use. */
+  presets: () => Promise<{ presets: string[]; current: string }>
+  /** POST /api/preset: switches the analysis preset; rejects with a RangeError for an unknown name. */
+  selectPreset: (name: string) => Promise<AnalysisPreset>
   upgradeFeed: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
   upgradeIngest: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
   /** Reports a refused request. */
@@ -80,6 +86,62 @@ async function handleExport(url: URL, res: ServerResponse, analysis: Analysis): 
   }
 }
 
+/** Largest JSON body of a POST, bytes (a preset name needs a few dozen). */
+export const MAX_POST_BYTES = 4096
+
+/** A preset name as a request may give it: a file name in presets/analysis, never a path. */
+const PRESET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+
+/** Reads a JSON body of at most MAX_POST_BYTES; answers the error itself and returns undefined when it is not one. */
+async function readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type !== 'application/json') {
+    sendError(res, 415, 'unsupported-media-type', `expected a JSON body (content-type: application/json), got ${JSON.stringify(type || 'none')}`)
+    return undefined
+  }
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > MAX_POST_BYTES) {
+    sendError(res, 413, 'payload-too-large', `the body may be at most ${MAX_POST_BYTES} bytes, got ${declared}`)
+    req.resume()
+    return undefined
+  }
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_POST_BYTES) {
+      sendError(res, 413, 'payload-too-large', `the body may be at most ${MAX_POST_BYTES} bytes, got more`)
+      req.destroy()
+      return undefined
+    }
+    chunks.push(chunk)
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch (err) {
+    sendError(res, 400, 'bad-json', `the body is not JSON: ${err instanceof Error ? err.message : String(err)}`)
+    return undefined
+  }
+}
+
+/** POST /api/preset {"preset": NAME}: switches the analysis preset. */
+async function handleSelectPreset(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
+  const body = await readJson(req, res)
+  if (body === undefined) return
+  const name = typeof body === 'object' && body !== null ? (body as { preset?: unknown }).preset : undefined
+  if (typeof name !== 'string' || !PRESET_NAME.test(name)) {
+    sendError(res, 400, 'preset-bad-request', `expected {"preset": NAME} with a preset name (letters, digits, . _ -), got ${JSON.stringify(body).slice(0, 200)}`)
+    return
+  }
+  try {
+    const preset = await deps.selectPreset(name)
+    sendJson(res, 200, { ok: true, preset })
+  } catch (err) {
+    if (err instanceof RangeError) sendError(res, 404, 'preset-unknown', err.message)
+    else throw err
+  }
+}
+
 /** Creates the HTTP server (not yet listening). */
 export function createHttpServer(deps: HttpDeps): Server {
   const refuser = new WebSocketServer({ noServer: true, maxPayload: 1024 })
@@ -105,12 +167,23 @@ export function createHttpServer(deps: HttpDeps): Server {
       sendError(res, 403, 'forbidden-origin', 'requests must come from this machine (Host and Origin must be localhost or 127.0.0.1)')
       return
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const path = url.pathname
+    const post = req.method === 'POST' && path === '/api/preset'
+    if (path === '/api/preset' && !post) {
+      res.setHeader('allow', 'POST')
+      sendError(res, 405, 'method-not-allowed', `/api/preset takes POST {"preset": NAME}, got ${req.method}; GET /api/presets lists them`)
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !post) {
       sendError(res, 405, 'method-not-allowed', `expected GET or HEAD, got ${req.method}`)
       return
     }
+    if (post && !sameOriginPost(req)) {
+      deps.problem('unauthorized', `refused POST ${path}: Origin ${JSON.stringify(req.headers.origin ?? '')} is not this bridge (Host ${JSON.stringify(req.headers.host ?? '')})`)
+      sendError(res, 403, 'forbidden-origin', 'a POST must come from the panel this bridge serves (Origin must match Host)')
+      return
+    }
     const ok = authorized(req, deps.token)
-    const path = url.pathname
     if (path === '/health') {
       // the bare liveness answer is public; details need the token
       sendJson(res, 200, ok ? { ok: true, status: deps.status(), ...deps.health() } : { ok: true, auth: 'token required for details' })
@@ -126,7 +199,9 @@ export function createHttpServer(deps: HttpDeps): Server {
       if (path === '/api/status') return sendJson(res, 200, deps.status())
       if (path === '/api/export') return handleExport(url, res, deps.analysis())
       if (path === '/api/export/options') return handleExportOptions(res)
-      sendError(res, 404, 'not-found', `no API ${path}; expected /api/analysis, /api/status, /api/export or /api/export/options`)
+      if (path === '/api/presets') return sendJson(res, 200, await deps.presets())
+      if (post) return handleSelectPreset(req, res, deps)
+      sendError(res, 404, 'not-found', `no API ${path}; expected /api/analysis, /api/status, /api/export, /api/export/options, /api/presets or POST /api/preset`)
       return
     }
     if (await serveStatic(req, res, path, deps.panelDir)) return

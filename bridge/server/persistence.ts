@@ -81,6 +81,17 @@ export class TimelinePersistence {
     this.guard(() => this.store.close(this.failed ? undefined : this.state()))
   }
 
+  /** The timeline moved to another hop (a preset switch): the project is compacted so that it says so (frames kept by the timeline stay). */
+  setHop(hop: Seconds): void {
+    if (hop === this.o.hop) return
+    this.o.hop = hop
+    if (this.failed || this.closed) return
+    this.guard(() => {
+      this.syncAudio()
+      this.store.compact(this.state())
+    })
+  }
+
   /** Resolves once every journal record so far is fsync'd (for tests). */
   durable(): Promise<void> {
     return this.store.synced()

@@ -3,6 +3,7 @@
  * and what it sends on the WebSocket feed at /ws (JSON messages). Panel, exports, DAW dialects
  * and tests code against these shapes.
  */
+import type { AnalysisPreset } from '../analysis/presets.js'
 import type { Analysis, Conflict, Frame, LyricLine, ModelInfo, Section, SectionSpan, Seconds, Summary } from '../analysis/types.js'
 
 /** A block of PCM arriving from the DAW, before resampling. */
@@ -58,6 +59,8 @@ export type BridgeStatus = {
   latencyMs: number | null
   /** Project whose timeline is loaded and persisted. */
   project: string
+  /** The analysis preset in use (hop, smoothing for curves, conflict threshold, section length, audio path); switch with POST /api/preset. */
+  preset?: AnalysisPreset
 }
 
 /** A bad input or internal fault, reported on the feed and in the log; the bridge keeps running. */

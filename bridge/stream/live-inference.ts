@@ -123,23 +123,26 @@ export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
   private async loop(): Promise<void> {
     const t = this.timeline
     while (!this.closed) {
-      const jobs = t.scheduler.take(t.audio.written, t.ingest.head, t.flushing, this.o.batchSize)
+      const scheduler = t.scheduler
+      const jobs = scheduler.take(t.audio.written, t.ingest.head, t.flushing, this.o.batchSize)
       if (jobs.length === 0) break
       let frames: [number, Frame][]
       try {
         frames = await this.runBatch(jobs)
       } catch (err) {
-        for (const j of jobs) t.scheduler.finish(j, false)
+        for (const j of jobs) scheduler.finish(j, false)
         this.blockedUntil = performance.now() + this.o.retryMs
         this.emit('failure', err instanceof Error ? err : new Error(String(err)))
         this.emit('progress')
         queueMicrotask(() => this.wake())
         return
       }
+      // the hop changed while the batch ran (a preset switch): its frames belong to the old grid
+      if (t.scheduler !== scheduler) continue
       const now = performance.now()
       const kept: [number, Frame][] = []
       jobs.forEach((j, i) => {
-        if (!t.scheduler.finish(j, true)) return
+        if (!scheduler.finish(j, true)) return
         kept.push(frames[i]!)
         if (j.touchedAt > 0) this.latencies.push({ at: now, ms: now - j.touchedAt })
       })

@@ -53,7 +53,8 @@ export class LiveTimeline extends TypedEmitter<LiveTimelineEvents> {
   readonly options: LiveTimelineOptions
   readonly audio: AudioTimeline
   readonly ingest: AudioIngest
-  readonly scheduler: WindowScheduler
+  /** The window grid's scheduler (replaced when the hop changes: see setHop). */
+  scheduler: WindowScheduler
   /** Frames by window index (centre = index * hop). */
   readonly frames = new Map<number, Frame>()
   lyrics: LyricLine[] = []
@@ -69,10 +70,37 @@ export class LiveTimeline extends TypedEmitter<LiveTimelineEvents> {
     this.options = options
     this.audio = new AudioTimeline(options.sampleRate, options.maxDuration)
     this.ingest = new AudioIngest(this.audio, options.audioIngest)
-    this.scheduler = new WindowScheduler(
-      { length: options.window, hop: options.hop, firstStart: -options.window / 2, sampleRate: options.sampleRate },
-      { keepUpPending: options.keepUpPending },
-    )
+    this.scheduler = this.grid(options.hop)
+  }
+
+  private grid(hop: Seconds): WindowScheduler {
+    const o = this.options
+    return new WindowScheduler({ length: o.window, hop, firstStart: -o.window / 2, sampleRate: o.sampleRate }, { keepUpPending: o.keepUpPending })
+  }
+
+  /**
+   * Moves to another hop (an analysis preset switch). A window is the same 6 s around its centre
+   * whatever the hop, so frames whose centre lies on the new grid are kept; the other frames are
+   * dropped and the new grid's missing windows over the stored audio become due.
+   */
+  setHop(hop: Seconds): { kept: number; dropped: number } {
+    if (!(hop > 0) || !Number.isFinite(hop)) throw new RangeError(`hop must be a positive number of seconds, got ${hop}`)
+    const frames = [...this.frames.values()]
+    this.options.hop = hop
+    this.scheduler = this.grid(hop)
+    this.frames.clear()
+    // touchedAt 0: recomputations are not latencies
+    for (const range of this.audio.written.toArray()) this.scheduler.touch(range, 0)
+    let kept = 0
+    for (const f of frames) {
+      const k = this.indexOf(f.t)
+      if (k === null) continue
+      this.frames.set(k, f)
+      this.scheduler.markDone(k)
+      kept++
+    }
+    this.emit('work')
+    return { kept, dropped: frames.length - kept }
   }
 
   /** Window centre of index k. */

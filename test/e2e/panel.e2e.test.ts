@@ -152,6 +152,30 @@ describe('panel against the real bridge (Chromium)', () => {
     await screenshot(page, 'panel-e2e-reconnected')
   })
 
+  test('the preset picker switches the real bridge: a reading a second under live-fast, its smoothing, and back', async () => {
+    const status = async () => (await (await fetch(`${serve.url}api/status`)).json()) as { preset?: { name: string } }
+    const select = page.locator('el-curve-controls select[name="preset"]')
+    // the picker is there (not the read-only name): the bridge lists its presets
+    await expect.poll(() => select.count()).toBe(1)
+    expect(await select.inputValue()).toBe('default')
+    const before = (await analysis()).frames.length
+    await select.selectOption('live-fast')
+    await expect.poll(async () => (await status()).preset?.name).toBe('live-fast')
+    await expect.poll(async () => (await analysis()).hop).toBe(1)
+    // the panel redrew from the bridge's new snapshot: one point a second, smoothed as the preset says
+    await expect.poll(async () => (await points()) === (await analysis()).frames.length).toBe(true)
+    expect(await points()).toBeLessThan(before * 0.6)
+    expect(await page.locator('el-curve-controls output').textContent()).toBe('3 s')
+    expect(await select.inputValue()).toBe('live-fast')
+    await screenshot(page, 'panel-e2e-preset')
+    await select.selectOption('default')
+    await expect.poll(async () => (await analysis()).frames.length, { timeout: 20_000 }).toBe(before)
+    await expect.poll(points).toBe(before)
+    expect(await page.locator('el-curve-controls output').textContent()).toBe('2 s')
+    // the bridge's fresh snapshots on the same connection are no reconnects
+    expect(await page.locator('el-status-bar .conn').textContent()).toContain('reconnected ×1')
+  })
+
   test('no script errors on the page', () => {
     // Refused sockets while the bridge was away, and the optional list endpoints this bridge lacks, are expected.
     expect(errors.filter((e) => !/WebSocket connection to .* failed|status of 404/.test(e))).toEqual([])

@@ -107,6 +107,16 @@ describe('BridgeController', () => {
     expect(Math.max(...delays)).toBeLessThanOrEqual(4000 * 1.2)
   })
 
+  test('a fresh snapshot on the same connection (a preset switch, a lagging client) redraws but is no reconnect', () => {
+    ctl.hostConnected()
+    sockets[0]!.open()
+    sockets[0]!.send(snapshot({ frames: [frame(1, 0.2)] }))
+    sockets[0]!.send(snapshot({ frames: [frame(1, 0.2), frame(2, 0.1)] }))
+    expect(ctl.reconnects).toBe(0)
+    expect(ctl.state.frames).toHaveLength(2)
+    expect(ctl.state.snapshots).toBe(2)
+  })
+
   test('after reconnecting it redraws from the new snapshot and counts the reconnect', () => {
     ctl.hostConnected()
     sockets[0]!.open()
