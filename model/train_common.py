@@ -23,9 +23,9 @@ from .config import ModelConfig, preset
 MODEL_DIR = Path(__file__).resolve().parent
 RUNS_DIR = MODEL_DIR / "runs"  # git-ignored logs
 CHECKPOINT_DIR = MODEL_DIR / "checkpoints"
-STAGE_PATHS = {  # each stage's output checkpoint; the last one is what export_onnx.py ships
-    "text": CHECKPOINT_DIR / "stage_text.pt",
-    "audio": CHECKPOINT_DIR / "stage_audio.pt",
+STAGE_PATHS = {  # each stage's output checkpoint; the last one is the shipped model export_onnx.py reads
+    "text": RUNS_DIR / "stage_text.pt",
+    "audio": RUNS_DIR / "stage_audio.pt",
     "fusion": CHECKPOINT_DIR / "studio.pt",
 }
 THREADS = int(os.environ.get("EMOLANE_THREADS", "2"))  # the team shares 2 cores

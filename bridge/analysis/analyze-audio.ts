@@ -1,5 +1,6 @@
 /** Offline analysis of a whole song held in memory: windows, model, frames, sections, conflicts, summary. */
-import type { EmotionModel, WindowOutput } from '../engine/emotion-model.js'
+import type { WindowOutput } from '../engine/emotion-model.js'
+import type { AnalysisModel } from '../engine/worker-model.js'
 import { sliceLogMel } from '../engine/log-mel.js'
 import { checkPcm } from './audio-checks.js'
 import { buildFrame } from './frames.js'
@@ -17,7 +18,8 @@ export type AnalysisProgress = { phase: 'features' | 'sections' | 'model' | 'sum
 export type AnalyzePcmOptions = {
   /** Mono PCM at model.sampleRate. */
   pcm: Float32Array
-  model: EmotionModel
+  /** An EmotionModel, or a WorkerModel (the same calls from its own thread) */
+  model: AnalysisModel
   /** Timed lyric lines, default none */
   lyrics?: LyricLine[]
   /** Section spans from a file; detected from the audio when empty. */

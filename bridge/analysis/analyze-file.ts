@@ -4,6 +4,7 @@ import { decodeAudioFile } from '../audio/decode.js'
 import { EmotionModel, type EmotionModelOptions } from '../engine/emotion-model.js'
 import { loadManifest } from '../engine/manifest.js'
 import { defaultModelDir } from '../engine/model-dir.js'
+import type { AnalysisModel } from '../engine/worker-model.js'
 import { loadLyrics } from '../lyrics/index.js'
 import { loadSections } from '../sections/index.js'
 import { analyzePcm, type AnalysisProgress } from './analyze-audio.js'
@@ -22,7 +23,7 @@ export type AnalyzeFileOptions = {
   /** Overrides the preset's audio path */
   audioPath?: AudioPath
   /** A loaded model to reuse; otherwise one is loaded with `modelOptions` and closed after */
-  model?: EmotionModel
+  model?: AnalysisModel
   modelOptions?: EmotionModelOptions
   onProgress?: (p: AnalysisProgress | { phase: 'decode' | 'load'; done: number; total: number }) => void
 }

@@ -24,6 +24,11 @@ export type LogMelRange = {
   frames?: number
 }
 
+/** Samples that frames [g, g + n) read before sample g*hop and after (g + n)*hop: [pad_left, n_fft - hop - pad_left], 131 and 131 for the studio model. */
+export function frontEndReach(c: Pick<LogMelConfig, 'n_fft' | 'hop' | 'pad_left'>): [before: number, after: number] {
+  return [Math.max(0, c.pad_left), Math.max(0, c.n_fft - c.hop - c.pad_left)]
+}
+
 const hzToMel = (f: number): number => 2595 * Math.log10(1 + f / 700)
 const melToHz = (m: number): number => 700 * (10 ** (m / 2595) - 1)
 

@@ -4,7 +4,7 @@
  * by WorkerModel; answers its calls through worker-rpc.
  */
 import { EmotionModel, type EmotionModelOptions } from './emotion-model.js'
-import { noteToParent, serveRpc } from './worker-rpc.js'
+import { noteToParent, serveRpc, Transfer } from './worker-rpc.js'
 
 let model: EmotionModel | null = null
 
@@ -15,6 +15,10 @@ function loaded(): EmotionModel {
 
 /** A batch of windows as it crosses: every log-mel back to back in one buffer. */
 export type RunRequest = { mel: Float32Array; size: number; lyrics: string[] }
+/** Windows of audio-encoder states as they cross: every window's states back to back. */
+export type RunStatesRequest = { states: Float32Array; size: number; lyrics: string[] }
+/** A stretch of log-mel for the audio encoder. */
+export type EncodeAudioRequest = { data: Float32Array; frames: number; mels: number; firstFrame: number }
 
 serveRpc({
   async load(options: Omit<EmotionModelOptions, 'onWarning'>) {
@@ -23,6 +27,13 @@ serveRpc({
   },
   run({ mel, size, lyrics }: RunRequest) {
     return loaded().run(lyrics.map((text, i) => ({ logMel: mel.subarray(i * size, (i + 1) * size), lyrics: text })))
+  },
+  runStates({ states, size, lyrics }: RunStatesRequest) {
+    return loaded().runStates(lyrics.map((text, i) => ({ states: states.subarray(i * size, (i + 1) * size), lyrics: text })))
+  },
+  async encodeAudio({ data, frames, mels, firstFrame }: EncodeAudioRequest) {
+    const states = await loaded().encodeAudio({ data, frames, mels }, firstFrame)
+    return new Transfer(states, [states.data.buffer as ArrayBuffer])
   },
   encodeLyrics(texts: string[]) {
     return loaded().encodeLyricsBatch(texts)

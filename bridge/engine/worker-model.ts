@@ -7,13 +7,13 @@
  */
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import type { EmotionModel, EmotionModelOptions, EngineInfo, LyricsEncoding, WindowInput, WindowOutput } from './emotion-model.js'
+import type { AudioStates, EmotionModel, EmotionModelOptions, EngineInfo, LyricsEncoding, StatesWindowInput, WindowInput, WindowOutput } from './emotion-model.js'
 import { LogMelExtractor, type LogMel, type LogMelRange } from './log-mel.js'
 import type { ModelManifest } from './manifest.js'
 import { ModelFilesError } from './manifest.js'
 import { defaultModelDir } from './model-dir.js'
 import { ModelOutputError } from './model-outputs.js'
-import type { RunRequest } from './model-worker.js'
+import type { EncodeAudioRequest, RunRequest, RunStatesRequest } from './model-worker.js'
 import { WordPieceTokenizer } from './tokenizer.js'
 import { WorkerRpc } from './worker-rpc.js'
 import { workerUrl } from './worker-script.js'
@@ -23,6 +23,9 @@ export type LiveModel = Pick<
   EmotionModel,
   'run' | 'encodeLyrics' | 'logMel' | 'manifest' | 'tokenizer' | 'info' | 'windowFrames' | 'windowSeconds' | 'hopSeconds' | 'sampleRate' | 'close'
 >
+
+/** What an offline analysis (analyzePcm) needs of a model: the live calls and the long-stretch path. */
+export type AnalysisModel = LiveModel & Pick<EmotionModel, 'encodeAudio' | 'sliceStates' | 'runStates' | 'framesPerSecond' | 'stride'>
 
 type LoadReply = { manifest: ModelManifest; info: EngineInfo }
 
@@ -39,7 +42,7 @@ function backToBack(windows: readonly WindowInput[], size: number): Float32Array
 }
 
 /** An EmotionModel answering from a worker thread. Create with `WorkerModel.load()`; `close()` ends the thread. */
-export class WorkerModel implements LiveModel {
+export class WorkerModel implements AnalysisModel {
   readonly manifest: ModelManifest
   readonly tokenizer: WordPieceTokenizer
   readonly info: EngineInfo
@@ -47,6 +50,10 @@ export class WorkerModel implements LiveModel {
   readonly windowSeconds: number
   readonly hopSeconds: number
   readonly sampleRate: number
+  /** log-mel frames per second and per audio-encoder state; fusion width. */
+  readonly framesPerSecond: number
+  readonly stride: number
+  readonly dim: number
   readonly frontEnd: LogMelExtractor
   private rpc: WorkerRpc
   private restarting: Promise<WorkerRpc> | null = null
@@ -66,7 +73,10 @@ export class WorkerModel implements LiveModel {
     this.sampleRate = a.sample_rate
     this.windowSeconds = a.window_seconds
     this.hopSeconds = a.hop_seconds
-    this.windowFrames = Math.round(a.window_seconds * (a.sample_rate / a.hop))
+    this.framesPerSecond = a.sample_rate / a.hop
+    this.windowFrames = Math.round(a.window_seconds * this.framesPerSecond)
+    this.stride = a.encoder_stride
+    this.dim = reply.manifest.dim
     this.frontEnd = new LogMelExtractor(a)
   }
 
@@ -114,6 +124,34 @@ export class WorkerModel implements LiveModel {
     const mel = new Float32Array(size * windows.length)
     windows.forEach((w, i) => mel.set(w.logMel, i * size))
     return (await this.worker()).call<WindowOutput[]>('run', { mel, size, lyrics } satisfies RunRequest, [mel.buffer])
+  }
+
+  /** Audio-encoder states for a stretch of log-mel (the long-stretch path), in the model thread. */
+  async encodeAudio(mel: LogMel, firstFrame = 0): Promise<AudioStates> {
+    const request: EncodeAudioRequest = { data: mel.data.slice(), frames: mel.frames, mels: mel.mels, firstFrame }
+    return (await this.worker()).call<AudioStates>('encodeAudio', request, [request.data.buffer as ArrayBuffer])
+  }
+
+  /** Copies states [from, from + m) of a long-stretch encoding (zero states outside) for one window. */
+  sliceStates(states: AudioStates, from: number, m = this.windowFrames / this.stride): Float32Array {
+    const out = new Float32Array(m * states.dim)
+    const lo = Math.max(0, from)
+    const hi = Math.min(states.count, from + m)
+    if (hi > lo) out.set(states.data.subarray(lo * states.dim, hi * states.dim), (lo - from) * states.dim)
+    return out
+  }
+
+  /** The fusion step for windows whose audio states are known, in the model thread. */
+  async runStates(windows: StatesWindowInput[]): Promise<WindowOutput[]> {
+    if (windows.length === 0) return []
+    const size = windows[0]!.states.length
+    windows.forEach((w, i) => {
+      if (w.states.length !== size) throw new RangeError(`window ${i}: expected ${size} state values like the first window, got ${w.states.length}`)
+    })
+    const states = new Float32Array(size * windows.length)
+    windows.forEach((w, i) => states.set(w.states, i * size))
+    const request: RunStatesRequest = { states, size, lyrics: windows.map((w) => w.lyrics) }
+    return (await this.worker()).call<WindowOutput[]>('runStates', request, [states.buffer])
   }
 
   /** Runs the text encoder on one lyric context (cached in the model thread). */

@@ -14,6 +14,7 @@ import { inProcessAnalysis, type AudioAnalysisRunner } from '../analysis/audio-a
 import { listPresets, loadPreset, type AnalysisPreset } from '../analysis/presets.js'
 import type { Analysis, Frame, Summary } from '../analysis/types.js'
 import { EmotionModel } from '../engine/emotion-model.js'
+import { frontEndReach } from '../engine/log-mel.js'
 import { WorkerModel, type LiveModel } from '../engine/worker-model.js'
 import { packageRoot } from '../engine/model-dir.js'
 import { LiveAnalysis } from '../stream/live-analysis.js'
@@ -330,6 +331,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
       maxLyricLines: o.maxLyricLines,
       maxSections: o.maxSections,
       keepUpPending: Math.max(2 * o.batchSize, 8),
+      reach: frontEndReach(this.model.manifest.audio),
     })
     const inference = new LiveInference(timeline, this.model, { batchSize: o.batchSize })
     const analysis = new LiveAnalysis(timeline, this.model, { throttleMs: o.analysisThrottleMs, preset: this.preset, runner: this.analysisRunner })

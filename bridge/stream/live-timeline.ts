@@ -42,6 +42,8 @@ export type LiveTimelineOptions = {
   maxSections: number
   /** Pending windows at or below which inference counts as keeping up. */
   keepUpPending: number
+  /** Samples the model's front end reads before and after a window, default none (see WindowGrid.reach). */
+  reach?: readonly [before: number, after: number]
   audioIngest?: AudioIngestOptions
 }
 
@@ -75,7 +77,7 @@ export class LiveTimeline extends TypedEmitter<LiveTimelineEvents> {
 
   private grid(hop: Seconds): WindowScheduler {
     const o = this.options
-    return new WindowScheduler({ length: o.window, hop, firstStart: -o.window / 2, sampleRate: o.sampleRate }, { keepUpPending: o.keepUpPending })
+    return new WindowScheduler({ length: o.window, hop, firstStart: -o.window / 2, sampleRate: o.sampleRate, reach: o.reach }, { keepUpPending: o.keepUpPending })
   }
 
   /**

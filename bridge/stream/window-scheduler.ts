@@ -18,6 +18,12 @@ export type WindowGrid = {
   firstStart: Seconds
   /** Timeline sample rate, Hz. */
   sampleRate: number
+  /**
+   * Samples the front end reads before a window's start and after its end (its first and last
+   * STFT frames reach past the window: 131 and 131 for the studio model), default 0 and 0. A write
+   * there changes the window's log-mel, so the window is recomputed; and it is due only once they are in.
+   */
+  reach?: readonly [before: number, after: number]
 }
 
 /** A window handed out for inference. */
@@ -54,18 +60,22 @@ export class WindowScheduler {
   private readonly inflight = new Map<number, number>() // index -> version
   private version = 0
   private coalescedCount = 0
+  private readonly reach: readonly [before: number, after: number]
 
   constructor(grid: WindowGrid, options: WindowSchedulerOptions = {}) {
     if (!(grid.length > 0) || !(grid.hop > 0)) throw new RangeError(`window length and hop must be > 0 s, got ${grid.length}, ${grid.hop}`)
     this.grid = grid
+    this.reach = grid.reach ?? [0, 0]
+    if (!this.reach.every((r) => Number.isInteger(r) && r >= 0)) throw new RangeError(`reach must be two whole sample counts >= 0, got ${this.reach.join(', ')}`)
     this.o = { ...defaults, ...options }
   }
 
-  /** Windows whose span intersects samples [a, b). */
+  /** Windows whose span, with the front end's reach, intersects samples [a, b). */
   windowsTouching(a: number, b: number): [first: number, last: number] {
     const { firstStart, hop, length, sampleRate } = this.grid
-    const t0 = a / sampleRate
-    const t1 = b / sampleRate
+    const [before, after] = this.reach
+    const t0 = (a - after) / sampleRate
+    const t1 = (b + before) / sampleRate
     // start_k < t1 and start_k + length > t0
     const last = Math.ceil((t1 - firstStart) / hop) - 1
     const first = Math.max(0, Math.floor((t0 - length - firstStart) / hop) + 1)
@@ -121,14 +131,14 @@ export class WindowScheduler {
     for (const k of this.dirty) {
       if (this.inflight.has(k)) continue
       const [a, b] = this.span(k)
-      const from = Math.max(0, a)
       if (flushing) {
         // stopped or idle: every window whose centre has audio, silence filling the rest
         const c = (a + b) >> 1
         if (c < 0 || !written.intersects(c, c + 1)) continue
       } else {
-        if (!written.covers(from, b)) continue
-        if (headSample !== null && headSample > a && headSample < b) continue
+        const [before, after] = this.reach
+        if (!written.covers(Math.max(0, a - before), b + after)) continue
+        if (headSample !== null && headSample > a - before && headSample < b + after) continue
       }
       out.push(k)
     }

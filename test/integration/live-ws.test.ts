@@ -72,8 +72,8 @@ describe('the same clip over WebSocket (OSC packets + binary audio frames)', () 
 
     const inv = feed.of('invalidate').slice(invalidations)
     expect(inv.length).toBeGreaterThan(0)
-    // windows are 6 s: centres in (7, 19) hear the new take
-    expect(Math.min(...inv.map((m) => m.start))).toBeCloseTo(7.5, 6)
+    // windows are 6 s, and the front end reads 131 samples (8 ms) past each edge: centres in [7, 19] hear the new take
+    expect(Math.min(...inv.map((m) => m.start))).toBeCloseTo(7, 6)
     expect(Math.max(...inv.map((m) => m.end))).toBeGreaterThan(18.5)
 
     const edited = clip.pcm.slice()
@@ -84,6 +84,7 @@ describe('the same clip over WebSocket (OSC packets + binary audio frames)', () 
     expect(worstDifference(after, offline.frames)).toBeLessThan(1e-4)
     // frames away from the take are the ones from before, untouched
     for (const f of after) if (f.t < 7 || f.t > 19) expect(f).toEqual(before.get(f.t))
+    expect(after.filter((f) => f.t >= 7 && f.t <= 19).every((f) => f !== before.get(f.t))).toBe(true)
     const changed = after.filter((f) => f.t > 9 && f.t < 17).some((f) => Math.abs(f.audio.valence - before.get(f.t)!.audio.valence) > 1e-6)
     expect(changed).toBe(true)
   })

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { EmotionModel, ModelOutputError, type WindowInput } from '../../../bridge/engine/emotion-model.js'
 import { ModelFilesError } from '../../../bridge/engine/manifest.js'
 import { WorkerModel } from '../../../bridge/engine/worker-model.js'
+import { analyzePcm } from '../../../bridge/analysis/analyze-audio.js'
 
 const MODEL = join(import.meta.dirname, '..', '..', '..', 'model')
 
@@ -50,6 +51,16 @@ describe('WorkerModel', () => {
     expect(await inProcess.run(views)).toEqual(expected)
     expect(await threaded.run(views)).toEqual(expected)
     expect(one.length).toBe(4 * size) // still the caller's
+  })
+
+  test('an offline analysis (long-stretch audio path) through the model thread equals the in-process one', async () => {
+    const pcm = Float32Array.from({ length: 20 * 16000 }, (_, k) => 0.3 * Math.sin(k / (7 + Math.floor(k / 48000))))
+    const lyrics = [{ start: 1, end: 6, text: 'the sun is warm today' }, { start: 11, end: 17, text: 'tears fall on the empty road' }]
+    const spans = [{ start: 0, end: 10, name: 'Verse', source: 'file' as const }, { start: 10, end: 20, name: 'Chorus', source: 'file' as const }]
+    const a = await analyzePcm({ pcm, model: inProcess, lyrics, spans, tempo: 120 })
+    const b = await analyzePcm({ pcm, model: threaded, lyrics, spans, tempo: 120 })
+    expect(b.frames).toEqual(a.frames)
+    expect(b.sections).toEqual(a.sections)
   })
 
   test('encodes lyric contexts to the same word moods, cached in the model thread', async () => {

@@ -43,3 +43,23 @@ test('a result for a window written again while it ran is stale and the window s
   expect(sch.coalesced).toBe(1)
   expect(sch.due(written, null, true)).toContain(job!.index)
 })
+
+test('a write just past a window, within the front end reach, recomputes it (was: re-recorded takes left the bordering windows stale)', () => {
+  // the first and last STFT frames of a window read 131 samples before and after it
+  const sch = new WindowScheduler({ ...grid, reach: [131, 131] })
+  const plain = new WindowScheduler(grid)
+  // window 16 spans [5, 11) s: a take that starts 5 ms after its end still changes its last log-mel frame
+  expect(sch.windowsTouching(s(11) + 80, s(12))[0]).toBe(16)
+  expect(plain.windowsTouching(s(11) + 80, s(12))[0]).toBe(17)
+  // and one that ends 5 ms before its start changes its first frame
+  expect(sch.windowsTouching(s(4), s(5) - 80)[1]).toBe(16)
+  expect(plain.windowsTouching(s(4), s(5) - 80)[1]).toBe(15)
+})
+
+test('with a reach, a window is due only once the samples its last frame reads have arrived', () => {
+  const sch = new WindowScheduler({ ...grid, reach: [131, 131] })
+  sch.touch([0, s(5) + 131], 1)
+  // window 4 spans [-1, 5) s and its last frame reads up to 5 s + 131 samples
+  expect(sch.due(new IntervalSet([[0, s(5)]]), 5, false)).not.toContain(4)
+  expect(sch.due(new IntervalSet([[0, s(5) + 131]]), 5 + 131 / 16000, false)).toContain(4)
+})
