@@ -22,7 +22,7 @@ import torch
 
 from . import evaluate, export_onnx, train_audio, train_fusion, train_text
 from .model import load_checkpoint, save_checkpoint
-from .train_common import MODEL_DIR, STAGE_PATHS, RunLog, TrainingDataError, load_tokenizer, studio_config
+from .train_common import MODEL_DIR, STAGE_PATHS, RunLog, TrainingDataError, blas_warning, load_tokenizer, studio_config
 
 STAGES = ("data", "text", "audio", "fusion", "evaluate", "export")
 DATASET_FOLDERS = ("music/4q", "music/mirex", "music/emopia", "music/vgmidi", "text/emobank", "text/goemotions",
@@ -51,6 +51,9 @@ def preflight() -> None:
         raise TrainingDataError(f"datasets folder {root} lacks {missing}: expected the layout of its README.md")
     load_tokenizer()
     load_splits()
+    warning = blas_warning()
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr, flush=True)
 
 
 def build_caches(log: RunLog) -> None:
@@ -66,8 +69,10 @@ def record_training(seconds: dict[str, float]) -> None:
     """Stores what trained the shipped checkpoint (data, command, device, seconds) inside it."""
     tok = load_tokenizer()
     model, ckpt = load_checkpoint(STAGE_PATHS["fusion"], expected=studio_config(tok))
+    # stages run before a resume (--from) count too: each stage stored its own time in the checkpoint
+    stage_seconds = {**ckpt.get("stage_seconds", {}), **{k: round(v) for k, v in seconds.items()}}
     training = {"data": TRAINING_DATA, "command": "npm run train", "device": "cuda" if torch.cuda.is_available() else "cpu",
-                "seconds": round(sum(seconds.values())), "stage_seconds": {k: round(v) for k, v in seconds.items()},
+                "seconds": round(sum(stage_seconds.values())), "stage_seconds": stage_seconds,
                 "threads": torch.get_num_threads()}
     extra = {k: v for k, v in ckpt.items() if k not in ("format", "config", "state_dict", "training")}
     save_checkpoint(STAGE_PATHS["fusion"], model, training=training, **extra)

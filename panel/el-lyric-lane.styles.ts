@@ -38,6 +38,11 @@ export const lyricLaneStyles = css`
     text-decoration: underline 2px;
     text-underline-offset: 2px;
   }
+  /* a section's mood words: the same cue, lighter than a conflict's */
+  mark.section {
+    font-weight: inherit;
+    text-decoration-thickness: 1px;
+  }
   mark.positive {
     text-decoration-color: var(--el-positive);
   }

@@ -3,7 +3,7 @@ import { LitElement, html } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
 import { styleMap } from 'lit/directives/style-map.js'
-import type { Conflict, LyricLine, Seconds } from '../bridge/analysis/types.js'
+import type { Conflict, LyricLine, Section, Seconds } from '../bridge/analysis/types.js'
 import { lyricLaneStyles } from './el-lyric-lane.styles.js'
 import { formatSigned, formatTime } from './format.js'
 import { tokenizeLine } from './mood-words.js'
@@ -14,6 +14,8 @@ const moodClass = (v: number) => (v > 0.1 ? 'positive' : v < -0.1 ? 'negative' :
 /**
  * Lyric lines in view, on two alternating rows so neighbours do not overlap. Lyrics are untrusted
  * text from the DAW or a file: they are only ever rendered through Lit text bindings (escaped).
+ * Words a conflict names are marked strongly (`mark.conflict`); the other words that carry their
+ * section's lyric mood more lightly (`mark.section`).
  */
 @customElement('el-lyric-lane')
 export class ElLyricLane extends LitElement {
@@ -21,8 +23,10 @@ export class ElLyricLane extends LitElement {
 
   /** Timed lyric lines, in song order. */
   @property({ attribute: false }) lines: readonly LyricLine[] = []
-  /** Conflicts whose mood words get marked. */
+  /** Conflicts whose mood words get marked strongly. */
   @property({ attribute: false }) conflicts: readonly Conflict[] = []
+  /** Sections whose mood words (`lyrics.words`) get marked in the lines that lie in them. */
+  @property({ attribute: false }) sections: readonly Section[] = []
   /** The stretch of song time shown. */
   @property({ attribute: false }) view: ViewWindow = { start: 0, span: VIEW_LIMITS.initialSpan }
   /** Song time under the play head: its line is highlighted. */
@@ -47,9 +51,13 @@ export class ElLyricLane extends LitElement {
             style=${styleMap({ left: `${left}%`, 'max-width': `${Math.max(width, 0.5)}%` })}
             title=${`${formatTime(line.start)}: ${line.text}`}
             data-start=${line.start}
-          >${tokenizeLine(line, this.conflicts).map((tok) =>
+          >${tokenizeLine(line, this.conflicts, this.sections).map((tok) =>
             tok.mood
-              ? html`<mark class=${moodClass(tok.mood.valence)} title=${`carries the mood: valence ${formatSigned(tok.mood.valence)}`}>${tok.text}</mark>`
+              ? html`<mark
+                  class="${tok.source} ${moodClass(tok.mood.valence)}"
+                  title=${`carries the ${tok.source === 'conflict' ? 'mood' : "section's lyric mood"}: valence ${formatSigned(tok.mood.valence)}`}
+                  >${tok.text}</mark
+                >`
               : tok.text,
           )}</div>`
         },

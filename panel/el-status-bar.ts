@@ -1,4 +1,4 @@
-/** Status: the feed connection, which model runs where, and whether inference keeps up. */
+/** Status: the feed connection, which model runs where, the analysis preset, and whether inference keeps up. */
 import { LitElement, html, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import type { BridgeErrorInfo, BridgeStatus } from '../bridge/server/protocol.js'
@@ -77,7 +77,9 @@ export class ElStatusBar extends LitElement {
                 >${s.model.trained ? 'trained' : 'untrained'}</span
               >
             </span>
-            <span class="item">preset <b>${s.model.preset}</b></span>
+            ${s.preset
+              ? html`<span class="item" data-preset title=${s.preset.description ?? ''}>preset <b>${s.preset.name}</b></span>`
+              : nothing}
             <span class="item" data-device title=${s.model.fallback ?? ''}>on <b>${s.model.device}</b>${s.model.fallback ? html` (${s.model.requested} did not load)` : nothing}</span>
             <span class="item ${s.keepingUp ? '' : 'behind'}" data-keeping-up=${String(s.keepingUp)}>
               ${s.keepingUp ? html`<b>keeping up</b>` : html`<b class="behind">falling behind</b>`} · ${s.pending} pending${s.coalesced ? html` · ${s.coalesced} skipped` : nothing}

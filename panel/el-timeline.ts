@@ -116,7 +116,7 @@ export class ElTimeline extends LitElement {
       >
         <el-section-strip .sections=${this.sections} .conflicts=${this.conflicts} .view=${this.view}></el-section-strip>
         <el-emotion-curve .frames=${this.frames} .revision=${this.revision} .view=${this.view} .settings=${this.settings} .hop=${this.hop}></el-emotion-curve>
-        <el-lyric-lane .lines=${this.lyrics} .conflicts=${this.conflicts} .view=${this.view} .playhead=${this.playhead}></el-lyric-lane>
+        <el-lyric-lane .lines=${this.lyrics} .conflicts=${this.conflicts} .sections=${this.sections} .view=${this.view} .playhead=${this.playhead}></el-lyric-lane>
         <div class="cursor" ?hidden=${!visible} style="left:${x.toFixed(3)}%" data-time=${this.playhead.toFixed(2)} aria-hidden="true"></div>
       </div>`
   }

@@ -149,7 +149,7 @@ export class EmolanePanel extends LitElement {
       <el-curve-controls
         .settings=${this.settings}
         .presets=${this.presets}
-        .preset=${status?.preset?.name ?? status?.model.preset ?? ''}
+        .preset=${status?.preset?.name ?? ''}
         .presetLocked=${this.presetLocked}
         @el-settings-change=${this.onSettings}
         @el-preset-change=${this.onPreset}

@@ -104,6 +104,8 @@ export async function analyzePcm(options: AnalyzePcmOptions): Promise<Analysis> 
     hop: preset.hopSeconds,
     duration,
     tempo,
+    // a given tempo holds for the whole song; a measured one is a guess, not a map to write MIDI on
+    ...(givenTempo !== null ? { tempoMap: [{ time: 0, bpm: givenTempo }] } : {}),
     frames,
     sections: timeline.sections,
     conflicts: timeline.conflicts,

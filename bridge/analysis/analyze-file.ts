@@ -16,6 +16,8 @@ export type AnalyzeFileOptions = {
   lyricsPath?: string
   /** Sections file (CSV/TSV, JSON, REAPER export, Audacity labels, MIDI markers) */
   sectionsPath?: string
+  /** Text encoding label of the lyrics and sections files ('utf-8', 'windows-1252', 'latin1', ...); detected when absent */
+  encoding?: string
   /** Tempo in bpm where known (also for REAPER measures.beats times) */
   tempo?: number
   /** Preset name or .json path, default 'default' */
@@ -37,8 +39,8 @@ export async function analyzeFile(audioPath: string, options: AnalyzeFileOptions
   progress({ phase: 'decode', done: 0, total: 1 })
   const audio = await decodeAudioFile(audioPath, { sampleRate: rate })
   progress({ phase: 'decode', done: 1, total: 1 })
-  const spans = options.sectionsPath ? await loadSections(options.sectionsPath, { duration: audio.duration, tempo: options.tempo }) : []
-  const lyrics = options.lyricsPath ? await loadLyrics(options.lyricsPath, { duration: audio.duration, sections: spans.length > 0 ? spans : undefined }) : []
+  const spans = options.sectionsPath ? await loadSections(options.sectionsPath, { duration: audio.duration, tempo: options.tempo, encoding: options.encoding }) : []
+  const lyrics = options.lyricsPath ? await loadLyrics(options.lyricsPath, { duration: audio.duration, sections: spans.length > 0 ? spans : undefined, encoding: options.encoding }) : []
   progress({ phase: 'load', done: 0, total: 1 })
   const model = options.model ?? (await EmotionModel.load(options.modelOptions))
   progress({ phase: 'load', done: 1, total: 1 })

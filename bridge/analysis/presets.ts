@@ -30,7 +30,7 @@ export const defaultPreset: AnalysisPreset = {
   smoothingSeconds: 2,
   conflictThreshold: 0.15,
   minSectionSeconds: 8,
-  audioPath: 'fast',
+  audioPath: 'window',
 }
 
 /** The folder holding the analysis presets. */

@@ -1,14 +1,13 @@
 /**
- * The analysis after new frames: sections (given or detected), conflicts and the summary. Both the
- * live bridge and `emolane analyze` call `analyzeTimeline`.
+ * The analysis after new frames: sections (given or detected) with their mood words, conflicts and
+ * the summary. Both the live bridge and `emolane analyze` call `analyzeTimeline`.
  */
 import type { EmotionModel } from '../engine/emotion-model.js'
-import type { WordPieceTokenizer } from '../engine/tokenizer.js'
 import { detectConflicts } from './conflicts.js'
 import { loudnessDb, measureCues } from './cues.js'
-import { linesIn } from './lyric-context.js'
 import { defaultPreset, type AnalysisPreset } from './presets.js'
 import { detectSections } from './section-detection.js'
+import { withMoodWords, wordMoodsIn, type WordModel } from './section-words.js'
 import { aggregateSections } from './sections.js'
 import { summarize } from './summary.js'
 import type { Conflict, Frame, LyricLine, MusicalCues, Section, SectionSpan, Seconds, Summary } from './types.js'
@@ -27,7 +26,7 @@ export type TimelineInput = {
   /** Mono PCM at `model.sampleRate` for [start, end), or null where that audio is not known. */
   audio: (start: Seconds, end: Seconds) => Float32Array | null
   /** The model (for word moods of a section's lyrics; encodings are cached). */
-  model: Pick<EmotionModel, 'encodeLyrics' | 'sampleRate'> & { tokenizer?: Pick<WordPieceTokenizer, 'words'> }
+  model: Pick<EmotionModel, 'sampleRate'> & WordModel
   /** Conflict threshold and section length; default preset when absent. */
   preset?: AnalysisPreset
   /** Sections found from the audio, when the caller finds them itself (the live bridge, incrementally, off the main thread); else detectSections over `audio` */
@@ -42,6 +41,7 @@ export type TimelineInput = {
 export type TimelineResult = {
   /** The spans used: the given ones, or the detected ones (source 'detected'). */
   spans: SectionSpan[]
+  /** Sections with frames; each lyrics reading carries the words of its mood. */
   sections: Section[]
   conflicts: Conflict[]
   summary: Summary | null
@@ -78,18 +78,13 @@ export async function analyzeTimeline(input: TimelineInput): Promise<TimelineRes
       return songLoudness
     },
   }
-  const sections = aggregateSections(input.frames, spans)
+  const sections = await withMoodWords(aggregateSections(input.frames, spans), (s) => wordMoodsIn(input.lyrics, s.start, s.end, input.model))
   const cueCache = new Map<Section, MusicalCues | null>()
   const conflicts = await detectConflicts(sections, {
     threshold: preset.conflictThreshold,
     reference,
-    words: async (s) => {
-      const lines = linesIn(input.lyrics, s.start, s.end)
-      const text = lines.map((l) => l.text.trim()).filter(Boolean).join('\n')
-      if (!text) return []
-      const words = (await input.model.encodeLyrics(text)).words
-      return words.map((w) => ({ ...w, ...timeOf(w.word, lines, input.model.tokenizer) }))
-    },
+    // a conflict names the words its section carries (already chosen for the lyric label)
+    words: async (s) => s.lyrics?.words ?? [],
     cues: (s) => {
       if (input.cues) return input.cues(s.start, Math.min(s.end, input.duration), input.tempo)
       if (!cueCache.has(s)) {
@@ -100,15 +95,4 @@ export async function analyzeTimeline(input: TimelineInput): Promise<TimelineRes
     },
   })
   return { spans, sections, conflicts, summary: summarize(input.frames) }
-}
-
-/** When a word is first sung in these lines: its word time where the file gives one, else its line's start. */
-function timeOf(word: string, lines: readonly LyricLine[], tokenizer?: Pick<WordPieceTokenizer, 'words'>): { t?: Seconds } {
-  const split = (text: string) => (tokenizer ? tokenizer.words(text) : text.toLowerCase().split(/[^\p{L}\p{N}]+/u))
-  for (const line of lines) {
-    const timed = line.words?.find((w) => split(w.text).includes(word))
-    if (timed) return { t: timed.start }
-    if (split(line.text).includes(word)) return { t: line.start }
-  }
-  return {}
 }

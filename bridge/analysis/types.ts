@@ -58,10 +58,17 @@ export type SectionSource = 'daw' | 'file' | 'detected'
 /** A song section given by the DAW or a file (or found from the audio), before analysis. */
 export type SectionSpan = { start: Seconds; end: Seconds; name: string; source: SectionSource }
 
+/** A section's lyrics-only reading, with the words that carry that mood. */
+export type SectionLyrics = Reading & {
+  /** The words carrying the lyric mood (valence in the direction of `label`), strongest first, at most 5. */
+  words: MoodWord[]
+}
+
 /** A section with its aggregated readings (means over the frames whose centre falls inside). */
 export type Section = SectionSpan & Reading & {
   audio: Reading
-  lyrics: Reading | null
+  /** Lyrics-only head; null where no frame inside has a lyrics reading. */
+  lyrics: SectionLyrics | null
   /** Number of frames aggregated. */
   frames: number
 }
@@ -99,6 +106,9 @@ export type Conflict = {
 /** Whole-song summary: means over all frames. */
 export type Summary = Reading & { audio: Reading; lyrics: Reading | null }
 
+/** A tempo change: from song time `time` on, `bpm` quarter notes per minute. */
+export type TempoPoint = { time: Seconds; bpm: number }
+
 /** Which model and execution provider produced an analysis. */
 export type ModelInfo = { name: string; version: string; preset: string; device: string }
 
@@ -116,6 +126,8 @@ export type Analysis = {
   duration: Seconds
   /** Tempo from the DAW or the file, bpm; null where unknown. */
   tempo: number | null
+  /** The DAW's tempo changes in time order (the first also holds before its time); absent where only `tempo` is known. Exports in beats and MIDI follow it. */
+  tempoMap?: TempoPoint[]
   frames: Frame[]
   sections: Section[]
   conflicts: Conflict[]

@@ -7,6 +7,7 @@ import { framesToCsv } from '../analysis/frames-csv.js'
 import { loadPreset } from '../analysis/presets.js'
 import type { Analysis } from '../analysis/types.js'
 import { DEVICES, parseDevice } from '../engine/execution-provider.js'
+import { resolveEncoding } from '../lyrics/decode-text.js'
 import { numberOption, parseArgs, UsageError } from './args.js'
 import type { Command } from './command.js'
 import { ProgressBar } from './progress-bar.js'
@@ -19,17 +20,20 @@ conflicts and a whole-song summary. Prints a summary; writes the analysis as JSO
   --lyrics FILE        timed or plain lyrics: LRC, SRT, WebVTT, .kar/MIDI, UltraStar, text
   --sections FILE      sections: CSV/TSV (start,end,name), JSON, REAPER region export, Audacity
                        labels, MIDI markers; found from the audio when absent
+  --encoding LABEL     text encoding of the lyric and section files (utf-8, utf-16le,
+                       windows-1252, latin1, ...); detected when absent
   --format json|csv    json: the whole analysis (default); csv: one row per reading
   --out FILE           where to write; default: standard output (the summary then goes to stderr)
   --device NAME        ${DEVICES.join('|')} (default auto: GPU where one loads, else CPU)
   --preset NAME|FILE   analysis preset from presets/analysis (default 'default')
   --tempo BPM          the song's tempo where known (else measured from the audio)
   --model DIR          model folder with manifest.json (default: the bundled model)
-  --audio-path P       fast (encode the song once, slice per window) or window (per window)
+  --audio-path P       window (each window encoded on its own, as live; the presets' default)
+                       or fast (the song encoded once and sliced: ~1.5x faster, edges differ)
   --quiet              no summary, no progress bar`
 
 const spec = {
-  values: { lyrics: undefined, sections: undefined, format: undefined, out: undefined, device: 'auto', preset: 'default', tempo: undefined, model: undefined, 'audio-path': undefined },
+  values: { lyrics: undefined, sections: undefined, encoding: undefined, format: undefined, out: undefined, device: 'auto', preset: 'default', tempo: undefined, model: undefined, 'audio-path': undefined },
   flags: ['quiet'],
   positionals: [1, 1] as [number, number],
 }
@@ -50,6 +54,12 @@ async function run(argv: string[]): Promise<number> {
   }
   const audioPath = args.values['audio-path']
   if (audioPath !== undefined && audioPath !== 'fast' && audioPath !== 'window') throw new UsageError(`--audio-path must be fast or window, got ${JSON.stringify(audioPath)}`)
+  let encoding
+  try {
+    encoding = args.values.encoding === undefined ? undefined : resolveEncoding(args.values.encoding)
+  } catch (err) {
+    throw new UsageError(`--encoding: ${(err as Error).message}`)
+  }
   const tempo = numberOption(args, 'tempo', 20, 400)
   const quiet = args.flags.has('quiet')
   let preset
@@ -66,6 +76,7 @@ async function run(argv: string[]): Promise<number> {
     analysis = await analyzeFile(audio, {
       lyricsPath: args.values.lyrics,
       sectionsPath: args.values.sections,
+      encoding,
       tempo,
       preset,
       audioPath,

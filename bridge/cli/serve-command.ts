@@ -1,6 +1,7 @@
 /** `emolane serve`: runs the live bridge (OSC/WebSocket ingest, /ws feed, panel, HTTP API) until Ctrl-C. */
-import { attachDawServe, listInputsIfAsked } from '../daw/serve-integration.js'
+import { attachDawServe, dawGateOptions, listInputsIfAsked } from '../daw/serve-integration.js'
 import { DEVICES, parseDevice } from '../engine/execution-provider.js'
+import { resolveEncoding } from '../lyrics/decode-text.js'
 import { Bridge } from '../server/bridge.js'
 import { bridgeDefaults, type BridgeOptions } from '../server/options.js'
 import { numberOption, parseArgs, UsageError, type ParsedArgs } from './args.js'
@@ -35,19 +36,25 @@ analyses as the song plays, serves the panel and the /ws feed, and keeps the tim
   --analysis-thread T    worker (default: section detection and cues on their own thread) or main
   --daw SPEC[,SPEC]      follow DAWs over their own OSC: reaper, ableton, bitwig or a preset .json,
                          each optionally :PORT (listen) and @HOST[:PORT] (DAW), e.g. reaper,ableton
+  --daw-host ADDR        interface the --daw ports listen on (default 127.0.0.1, whatever --host
+                         says); any other than loopback needs --daw-allow
+  --daw-allow IP[,IP]    the only senders the --daw ports take (the DAW machines' IPv4 addresses);
+                         others are dropped and reported as daw-not-allowed
   --input DEVICE         capture an input device (a loopback of the DAW's master bus), 'default',
                          or 'list' to show the devices; song time comes from --daw when given
   --input-latency S      capture latency in seconds, if the curve runs late against the DAW
   --lyrics FILE          lyrics to start with: LRC, SRT, WebVTT, .kar/MIDI, UltraStar, text
   --sections FILE        sections to start with: CSV/TSV, JSON, REAPER region export, Audacity
                          labels, MIDI markers (--tempo BPM for REAPER measures.beats)
+  --encoding LABEL       text encoding of the lyric and section files (utf-8, utf-16le,
+                         windows-1252, latin1, ...); detected when absent
   --quiet                no log lines (errors still go to the feed)`
 
 const spec = {
   values: {
     host: undefined, 'http-port': undefined, 'osc-port': undefined, device: 'auto', preset: undefined, model: undefined, project: undefined,
     'data-dir': undefined, token: undefined, 'max-duration': undefined, 'max-message-bytes': undefined, 'max-messages-per-second': undefined,
-    'max-bytes-per-second': undefined, 'max-clients': undefined, batch: undefined, 'model-thread': undefined, 'analysis-thread': undefined, daw: undefined, input: undefined, 'input-latency': undefined, lyrics: undefined, sections: undefined, tempo: undefined,
+    'max-bytes-per-second': undefined, 'max-clients': undefined, batch: undefined, 'model-thread': undefined, 'analysis-thread': undefined, daw: undefined, 'daw-host': undefined, 'daw-allow': undefined, input: undefined, 'input-latency': undefined, lyrics: undefined, sections: undefined, encoding: undefined, tempo: undefined,
   },
   flags: ['no-osc', 'no-persist', 'no-persist-audio', 'quiet'],
   positionals: [0, 0] as [number, number],
@@ -136,8 +143,15 @@ async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, spec)
   if (await listInputsIfAsked(args.values.input)) return 0
   const options = bridgeOptionsFrom(args)
+  let encoding
+  try {
+    encoding = args.values.encoding === undefined ? undefined : resolveEncoding(args.values.encoding)
+  } catch (err) {
+    throw new UsageError(`--encoding: ${(err as Error).message}`)
+  }
   let bridge: Bridge
   try {
+    dawGateOptions({ daw: args.values.daw, dawHost: args.values['daw-host'], dawAllow: args.values['daw-allow'] }) // before anything listens
     bridge = await Bridge.start(options)
   } catch (err) {
     if (err instanceof TypeError || err instanceof RangeError) throw new UsageError(err.message)
@@ -152,8 +166,10 @@ async function run(argv: string[]): Promise<number> {
       inputLatency: numberOption(args, 'input-latency', 0, 2),
       lyrics: args.values.lyrics,
       sections: args.values.sections,
+      encoding,
       tempo: numberOption(args, 'tempo', 20, 400),
-      host: options.host,
+      dawHost: args.values['daw-host'],
+      dawAllow: args.values['daw-allow'],
       log: options.log,
     })
   } catch (err) {

@@ -1,6 +1,7 @@
 /** `emolane stream <audio>`: plays a file into a running bridge in real time, as a DAW would. */
 import { decodeAudioFile } from '../audio/decode.js'
 import type { LyricLine, SectionSpan } from '../analysis/types.js'
+import { resolveEncoding } from '../lyrics/decode-text.js'
 import { loadLyrics } from '../lyrics/index.js'
 import { loadSections } from '../sections/index.js'
 import { playInto, type Song } from '../stream/file-player.js'
@@ -18,6 +19,8 @@ lyric lines first, then transport play, audio blocks in real time, and stop at t
                      (OSC + binary audio over WebSocket)
   --lyrics FILE      timed lyrics sent as /emolane/lyrics/line (LRC, SRT, WebVTT, .kar, UltraStar, text)
   --sections FILE    sections sent as /emolane/section (CSV, JSON, REAPER export, Audacity labels, MIDI)
+  --encoding LABEL   text encoding of the lyric and section files (utf-8, utf-16le, windows-1252,
+                     latin1, ...); detected when absent
   --speed X          playback speed, 1 = real time (default 1; tests use 8 or more)
   --block-ms N       audio block length in ms (default 50; UDP blocks are split to fit one datagram)
   --rate HZ          sample rate sent, as the DAW session's (default 48000)
@@ -30,7 +33,7 @@ lyric lines first, then transport play, audio blocks in real time, and stop at t
 
 const spec = {
   values: {
-    to: 'udp://127.0.0.1:9000', lyrics: undefined, sections: undefined, speed: '1', 'block-ms': '50', rate: '48000', channels: '2',
+    to: 'udp://127.0.0.1:9000', lyrics: undefined, sections: undefined, encoding: undefined, speed: '1', 'block-ms': '50', rate: '48000', channels: '2',
     tempo: undefined, from: undefined, until: undefined, project: undefined, token: undefined,
   },
   flags: ['quiet'],
@@ -38,10 +41,10 @@ const spec = {
 }
 
 /** Decodes a song file with its lyrics and sections, ready for playInto. */
-export async function loadSong(path: string, opts: { rate: number; lyrics?: string; sections?: string; tempo?: number }): Promise<Song & { lyrics: LyricLine[]; sections: SectionSpan[] }> {
+export async function loadSong(path: string, opts: { rate: number; lyrics?: string; sections?: string; encoding?: string; tempo?: number }): Promise<Song & { lyrics: LyricLine[]; sections: SectionSpan[] }> {
   const audio = await decodeAudioFile(path, { sampleRate: opts.rate })
-  const sections = opts.sections ? await loadSections(opts.sections, { duration: audio.duration, tempo: opts.tempo }) : []
-  const lyrics = opts.lyrics ? await loadLyrics(opts.lyrics, { duration: audio.duration, sections: sections.length ? sections : undefined }) : []
+  const sections = opts.sections ? await loadSections(opts.sections, { duration: audio.duration, tempo: opts.tempo, encoding: opts.encoding }) : []
+  const lyrics = opts.lyrics ? await loadLyrics(opts.lyrics, { duration: audio.duration, sections: sections.length ? sections : undefined, encoding: opts.encoding }) : []
   return { pcm: audio.pcm, sampleRate: audio.sampleRate, lyrics, sections, tempo: opts.tempo ?? null }
 }
 
@@ -53,7 +56,13 @@ async function run(argv: string[]): Promise<number> {
   const channels = numberOption(args, 'channels', 1, 2)!
   if (!Number.isInteger(rate) || !Number.isInteger(channels)) throw new UsageError(`--rate and --channels must be whole numbers, got ${rate} and ${channels}`)
   const tempo = numberOption(args, 'tempo', 1, 1000)
-  const song = await loadSong(args.positionals[0]!, { rate, lyrics: args.values.lyrics, sections: args.values.sections, tempo })
+  let encoding
+  try {
+    encoding = args.values.encoding === undefined ? undefined : resolveEncoding(args.values.encoding)
+  } catch (err) {
+    throw new UsageError(`--encoding: ${(err as Error).message}`)
+  }
+  const song = await loadSong(args.positionals[0]!, { rate, lyrics: args.values.lyrics, sections: args.values.sections, encoding, tempo })
   let target
   try {
     target = await openTarget(args.values.to!, args.values.token ?? process.env.EMOLANE_TOKEN ?? null)

@@ -8,6 +8,7 @@ import { loadPreset } from '../analysis/presets.js'
 import type { Analysis, Reading } from '../analysis/types.js'
 import { EmotionModel } from '../engine/emotion-model.js'
 import { DEVICES, parseDevice } from '../engine/execution-provider.js'
+import { resolveEncoding } from '../lyrics/decode-text.js'
 import { BounceWatcher, type WatchEvent } from '../watch/bounce-watcher.js'
 import { numberOption, parseArgs, UsageError } from './args.js'
 import type { Command } from './command.js'
@@ -22,6 +23,8 @@ file; stop with Ctrl+C.
                        it, a file beside each bounce with the same name (.lrc .srt .vtt .kar .txt)
   --sections FILE      sections (CSV/TSV, JSON, REAPER region export, Audacity labels, MIDI
                        markers); without it, <name>.sections.csv or .json beside the bounce
+  --encoding LABEL     text encoding of the lyric and section files (utf-8, utf-16le,
+                       windows-1252, latin1, ...); detected when absent
   --out DIR            write <name>.emolane.json per bounce here (created if missing)
   --tempo BPM          the song's tempo where known
   --settle MS          how long writes must have stopped before analysing (default 750)
@@ -30,7 +33,7 @@ file; stop with Ctrl+C.
   --model DIR          model folder with manifest.json (default: the bundled model)`
 
 const spec = {
-  values: { lyrics: undefined, sections: undefined, out: undefined, tempo: undefined, settle: undefined, device: 'auto', preset: 'default', model: undefined },
+  values: { lyrics: undefined, sections: undefined, encoding: undefined, out: undefined, tempo: undefined, settle: undefined, device: 'auto', preset: 'default', model: undefined },
   flags: [],
   positionals: [1, 1] as [number, number],
 }
@@ -56,6 +59,12 @@ async function run(argv: string[]): Promise<number> {
     device = parseDevice(args.values.device!)
   } catch (err) {
     throw new UsageError((err as Error).message)
+  }
+  let encoding
+  try {
+    encoding = args.values.encoding === undefined ? undefined : resolveEncoding(args.values.encoding)
+  } catch (err) {
+    throw new UsageError(`--encoding: ${(err as Error).message}`)
   }
   const preset = await loadPreset(args.values.preset)
   const outDir = args.values.out
@@ -108,6 +117,7 @@ async function run(argv: string[]): Promise<number> {
         tempo,
         lyricsPath: args.values.lyrics ?? sidecar(file, LYRIC_SIDECARS),
         sectionsPath: args.values.sections ?? sidecar(file, SECTION_SIDECARS),
+        encoding,
       }),
   })
   try {

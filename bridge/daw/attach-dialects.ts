@@ -2,7 +2,10 @@
  * `emolane serve --daw reaper --daw ableton:11001 ...`: listens to several DAW dialects at once,
  * sharing one transport follower whose clock also stamps captured audio (see bridge/input).
  */
+import { isIPv4 } from 'node:net'
+import { isLoopback } from '../server/options.js'
 import type { BridgeErrorInfo, BridgeInput } from '../server/protocol.js'
+import { DialectGate, type DialectGateOptions } from './dialect-gate.js'
 import { loadDialectPreset } from './dialect-preset.js'
 import { listenDialect, type DialectListener } from './dialect-listener.js'
 import type { MarkerSink } from './marker-sync.js'
@@ -18,9 +21,8 @@ export type DawSpec = {
   sendTo?: { host: string; port: number }
 }
 
-export type AttachDialectsOptions = {
-  /** Address to bind, default 127.0.0.1 */
-  host?: string
+/** Where the dialect ports listen and whom they hear (see DialectGateOptions), plus: */
+export type AttachDialectsOptions = DialectGateOptions & {
   /** Bad DAW input, reported and dropped */
   onError?: (error: BridgeErrorInfo) => void
   /** Progress lines for the terminal */
@@ -65,8 +67,12 @@ export function parseDawSpec(spec: string): DawSpec {
   return out
 }
 
-/** Starts listening to each DAW; all or none: if one port cannot be bound, the others are closed. */
+/**
+ * Starts listening to each DAW; all or none: if one port cannot be bound, the others are closed.
+ * A non-loopback host without an allow-list is a TypeError before anything binds.
+ */
 export async function attachDialects(bridge: BridgeInput & MarkerSink, specs: (string | DawSpec)[], options: AttachDialectsOptions = {}): Promise<AttachedDialects> {
+  const gate = new DialectGate(options)
   const parsed = specs.map((s) => (typeof s === 'string' ? parseDawSpec(s) : s))
   const presets = parsed.map((s) => loadDialectPreset(s.dialect))
   const ports = parsed.map((s, i) => s.port ?? presets[i]!.listenPort)
@@ -83,7 +89,13 @@ export async function attachDialects(bridge: BridgeInput & MarkerSink, specs: (s
         if (!preset.sendTo) throw new RangeError(`--daw ${spec.dialect}@${sendTo.host}: ${preset.name} takes no queries, so it needs no DAW host`)
         sendTo = { host: sendTo.host, port: preset.sendTo.port }
       }
-      listeners.push(await listenDialect(preset, bridge, transport, { host: options.host, port: spec.port, sendTo, onError: options.onError, log: options.log, markerDebounceMs: options.markerDebounceMs }))
+      // A DAW on another machine answers queries, which the gate would drop: say so rather than wait in silence.
+      if (sendTo && !isLoopback(sendTo.host)) {
+        const ip = isIPv4(sendTo.host) ? sendTo.host : '<its IPv4 address>'
+        if (isLoopback(gate.host)) options.log?.(`${preset.name}: replies from ${sendTo.host} cannot reach ${gate.host}; add --daw-host 0.0.0.0 --daw-allow ${ip}`)
+        else if (gate.allow && !gate.allow.has(sendTo.host)) options.log?.(`${preset.name}: replies from ${sendTo.host} will be dropped; add ${ip} to --daw-allow`)
+      }
+      listeners.push(await listenDialect(preset, bridge, transport, { gate, port: spec.port, sendTo, onError: options.onError, log: options.log, markerDebounceMs: options.markerDebounceMs }))
     }
   } catch (err) {
     await Promise.all(listeners.map((l) => l.close()))

@@ -7,13 +7,14 @@ import { createSocket, type Socket } from 'node:dgram'
 import { decodeOsc, encodeOsc, OscDecodeError } from '../server/osc-codec.js'
 import type { BridgeErrorInfo, BridgeInput } from '../server/protocol.js'
 import type { DialectPreset } from './dialect-preset.js'
+import { DialectGate, type DialectGateOptions } from './dialect-gate.js'
 import { DialectMessageError, DialectSession } from './dialect-session.js'
 import type { MarkerSink } from './marker-sync.js'
 import type { TransportFollower } from './transport-follower.js'
 
-export type DialectListenerOptions = {
-  /** Address to bind, default 127.0.0.1 (use 0.0.0.0 for a DAW on another machine) */
-  host?: string
+export type DialectListenerOptions = DialectGateOptions & {
+  /** A gate shared with other listeners (attachDialects makes one); default: one made from the options above */
+  gate?: DialectGate
   /** UDP port to listen on, default the preset's listenPort (0 picks a free one) */
   port?: number
   /** Where queries go, default the preset's sendTo */
@@ -27,11 +28,20 @@ export type DialectListenerOptions = {
 }
 
 /** Counters a listener keeps, for status and tests. */
-export type DialectStats = { packets: number; messages: number; ignored: number; errors: number }
+export type DialectStats = {
+  packets: number
+  messages: number
+  ignored: number
+  errors: number
+  /** Datagrams the gate dropped before decoding: sender not allowed, too large, over the rate */
+  refused: number
+}
 
 /** A listening dialect. */
 export type DialectListener = {
   preset: DialectPreset
+  /** The address bound (127.0.0.1 unless `host` said otherwise). */
+  host: string
   /** The UDP port actually bound. */
   port: number
   session: DialectSession
@@ -39,17 +49,16 @@ export type DialectListener = {
   close(): Promise<void>
 }
 
-const defaults = { host: '127.0.0.1' }
-
 /** Binds the dialect's UDP port and starts following the DAW. */
 export async function listenDialect(preset: DialectPreset, sink: BridgeInput & MarkerSink, transport: TransportFollower, options: DialectListenerOptions = {}): Promise<DialectListener> {
-  const host = options.host ?? defaults.host
+  const gate = options.gate ?? new DialectGate(options)
+  const host = gate.host
   const port = options.port ?? preset.listenPort
   const sendTo = options.sendTo ?? preset.sendTo
   const log = options.log ?? (() => {})
   const onError = options.onError ?? ((e) => console.error(`emolane: ${e.source}: ${e.message}`))
   const session = new DialectSession(preset, sink, transport, { markerDebounceMs: options.markerDebounceMs, log })
-  const stats: DialectStats = { packets: 0, messages: 0, ignored: 0, errors: 0 }
+  const stats: DialectStats = { packets: 0, messages: 0, ignored: 0, errors: 0, refused: 0 }
   const source = `daw-${preset.name}`
   const report = (code: string, message: string) => {
     stats.errors++
@@ -69,11 +78,16 @@ export async function listenDialect(preset: DialectPreset, sink: BridgeInput & M
     })
   })
   const bound = socket.address().port
-  log(`${preset.name}: listening for OSC on udp://${host}:${bound}`)
+  log(`${preset.name}: listening for OSC on udp://${host}:${bound}${gate.describe()}`)
 
   let heard = false
   socket.on('message', function socketOnMessage(data, rinfo) {
     stats.packets++
+    const refusal = gate.check(preset.name, rinfo.address, rinfo.port, data.byteLength)
+    if (refusal) {
+      stats.refused++
+      return report(refusal.code, `${preset.name}: ${refusal.message}`)
+    }
     if (!heard) {
       heard = true
       log(`${preset.name}: first message from ${rinfo.address}:${rinfo.port}`)
@@ -117,6 +131,7 @@ export async function listenDialect(preset: DialectPreset, sink: BridgeInput & M
   let closed = false
   return {
     preset,
+    host,
     port: bound,
     session,
     stats,

@@ -2,20 +2,25 @@
  * What `emolane serve` calls for `--daw`, `--input`, `--lyrics` and `--sections`: loads the files into
  * the bridge, attaches DAW dialects and audio capture, reports bad DAW input on the bridge's feed.
  */
+import type { ResolvedBridgeOptions } from '../server/options.js'
 import type { BridgeErrorInfo, BridgeInput } from '../server/protocol.js'
 import { attachInput, type AttachedInput } from '../input/attach-input.js'
-import { loadLyrics } from '../lyrics/index.js'
+import { openLyrics } from '../lyrics/index.js'
 import { loadSections } from '../sections/index.js'
 import { listInputDevices } from '../input/capture-source.js'
 import { attachDialects, type AttachedDialects } from './attach-dialects.js'
+import { parseAllowList, resolveDialectGate, type DialectGateOptions } from './dialect-gate.js'
 import type { MarkerSink } from './marker-sync.js'
+import { isLyricsHost, UntimedLyrics, type LyricsHost } from './untimed-lyrics.js'
 
 /** The bridge as serve has it: BridgeInput, plus its checked input (with clearSections) and error reporter where present. */
 export type ServedBridge = BridgeInput & {
   clearSections?(): void
   input?(): { clearSections?(): void }
   errors?: { report(code: string, message: string, source: string): void }
-}
+  /** The bridge's limits, applied to DAW datagrams too */
+  options?: Partial<Pick<ResolvedBridgeOptions, 'maxMessageBytes' | 'maxMessagesPerSecond' | 'maxBytesPerSecond'>>
+} & Partial<Pick<LyricsHost, 'on' | 'spans' | 'analysis'>>
 
 export type DawServeOptions = {
   /** `--daw` values: dialect specs, comma-separated (`reaper,ableton:11001`) */
@@ -24,20 +29,24 @@ export type DawServeOptions = {
   input?: string
   /** `--input-latency` in seconds */
   inputLatency?: number
-  /** `--lyrics FILE`: any lyric format, sent to the bridge at start */
+  /** `--lyrics FILE`: any lyric format, sent to the bridge at start; untimed text follows the known sections (or the song) from then on */
   lyrics?: string
   /** `--sections FILE`: any section format, sent to the bridge at start */
   sections?: string
+  /** `--encoding LABEL`: text encoding of the lyrics and sections files; detected when absent */
+  encoding?: string
   /** `--tempo BPM`, for REAPER exports in measures.beats */
   tempo?: number
-  /** Interface the dialect sockets bind, default 127.0.0.1 */
-  host?: string
+  /** `--daw-host ADDR`: interface the dialect sockets bind, default 127.0.0.1 whatever the bridge's --host; anything else needs dawAllow */
+  dawHost?: string
+  /** `--daw-allow IP[,IP...]`: the only senders the dialect sockets take, comma-separated IPv4 addresses */
+  dawAllow?: string
   /** Terminal lines; null for quiet */
   log?: ((line: string) => void) | null
 }
 
-/** Attached DAW integrations. */
-export type DawServe = { dialects: AttachedDialects | null; input: AttachedInput | null; close(): Promise<void> }
+/** Attached DAW integrations; `lyrics` keeps an untimed lyric file placed (null for timed files, none, or a bridge without events). */
+export type DawServe = { dialects: AttachedDialects | null; input: AttachedInput | null; lyrics: UntimedLyrics | null; close(): Promise<void> }
 
 /** The bridge as dialects see it: bad DAW input goes to the feed, clearSections to the checked input. */
 export function dawSink(bridge: ServedBridge): BridgeInput & MarkerSink {
@@ -75,34 +84,63 @@ export async function listInputsIfAsked(input: string | undefined, print: (line:
   return true
 }
 
+/**
+ * Where the dialect ports listen and whom they hear, from `--daw-host`/`--daw-allow` and the bridge's
+ * limits; checked before anything opens (a non-loopback host without an allow-list is a TypeError).
+ */
+export function dawGateOptions(options: Pick<DawServeOptions, 'daw' | 'dawHost' | 'dawAllow'>, limits: ServedBridge['options'] = {}): DialectGateOptions {
+  if ((options.dawHost !== undefined || options.dawAllow !== undefined) && !options.daw?.trim()) {
+    throw new TypeError('--daw-host and --daw-allow only apply to --daw listeners, and no --daw was given (e.g. --daw reaper)')
+  }
+  const gate: DialectGateOptions = {
+    host: options.dawHost,
+    allow: options.dawAllow === undefined ? undefined : parseAllowList(options.dawAllow),
+    maxMessageBytes: limits.maxMessageBytes,
+    maxMessagesPerSecond: limits.maxMessagesPerSecond,
+    maxBytesPerSecond: limits.maxBytesPerSecond,
+  }
+  resolveDialectGate(gate)
+  return gate
+}
+
 /** Attaches `--daw` dialects and the `--input` device to a bridge; all or nothing. */
 export async function attachDawServe(bridge: ServedBridge, options: DawServeOptions): Promise<DawServe> {
   const log = options.log ?? (() => {})
+  const gate = dawGateOptions(options, bridge.options)
   const sink = dawSink(bridge)
   // Files first: a bad file stops serve before any socket opens.
-  const spans = options.sections ? await loadSections(options.sections, { tempo: options.tempo }) : []
-  const lines = options.lyrics ? await loadLyrics(options.lyrics, { sections: spans.length > 0 ? spans : undefined }) : []
+  const spans = options.sections ? await loadSections(options.sections, { tempo: options.tempo, encoding: options.encoding }) : []
+  const source = options.lyrics ? await openLyrics(options.lyrics, { encoding: options.encoding }) : null
   if (options.tempo !== undefined) sink.tempo(options.tempo)
   for (const s of spans) sink.section(s)
-  for (const l of lines) sink.lyricLine(l)
   if (options.sections) log(`sections: ${spans.length} from ${options.sections}`)
-  if (options.lyrics) log(`lyrics: ${lines.length} lines from ${options.lyrics}`)
+  let lyrics: UntimedLyrics | null = null
+  if (source?.untimed && isLyricsHost(bridge)) {
+    // placed over the sections the bridge knows (these and any restored), and again as they change
+    lyrics = new UntimedLyrics(bridge, source, { file: options.lyrics, log })
+  } else if (source) {
+    const lines = source.place({ sections: spans.length > 0 ? spans : undefined })
+    for (const l of lines) sink.lyricLine(l)
+    log(`lyrics: ${lines.length} lines from ${options.lyrics}`)
+  }
   const onError = (e: BridgeErrorInfo) => (bridge.errors ? bridge.errors.report(e.code, e.message, e.source) : console.error(`emolane: ${e.source}: ${e.message}`))
   const specs = (options.daw ?? '').split(',').map((s) => s.trim()).filter(Boolean)
-  const dialects = specs.length > 0 ? await attachDialects(sink, specs, { host: options.host, onError, log }) : null
+  let dialects: AttachedDialects | null = null
   let input: AttachedInput | null = null
-  if (options.input) {
-    try {
-      input = await attachInput(sink, options.input, { clock: dialects?.clock, latency: options.inputLatency, log })
-    } catch (err) {
-      await dialects?.close()
-      throw err
-    }
+  try {
+    dialects = specs.length > 0 ? await attachDialects(sink, specs, { ...gate, onError, log }) : null
+    if (options.input) input = await attachInput(sink, options.input, { clock: dialects?.clock, latency: options.inputLatency, log })
+  } catch (err) {
+    lyrics?.close()
+    await dialects?.close()
+    throw err
   }
   return {
     dialects,
     input,
+    lyrics,
     close: async () => {
+      lyrics?.close()
       await input?.close()
       await dialects?.close()
     },

@@ -4,6 +4,7 @@
  * encodings, batches windows, and offers two audio paths: per window (live) and over long stretches
  * that are then sliced (offline).
  */
+import { sliceStates as sliceStateBlock } from './audio-states.js'
 import type { Tensor } from 'onnxruntime-node'
 import { join } from 'node:path'
 import type { Arousal, ModelInfo, MoodWord, PolarityProbs, Valence } from '../analysis/types.js'
@@ -262,11 +263,7 @@ export class EmotionModel {
 
   /** Copies states [from, from + m) of a long-stretch encoding (zero states outside) for one window. */
   sliceStates(states: AudioStates, from: number, m = this.windowFrames / this.stride): Float32Array {
-    const out = new Float32Array(m * states.dim)
-    const lo = Math.max(0, from)
-    const hi = Math.min(states.count, from + m)
-    if (hi > lo) out.set(states.data.subarray(lo * states.dim, hi * states.dim), (lo - from) * states.dim)
-    return out
+    return sliceStateBlock(states, from, m)
   }
 
   /** The per-window path: audio encoder on each window's log-mel, then fusion; batched. */

@@ -5,6 +5,7 @@
  * onnxruntime runs and the lyric-encoding cache live in the worker. A worker that dies is started
  * again on the next call.
  */
+import { sliceStates as sliceStateBlock } from './audio-states.js'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { AudioStates, EmotionModel, EmotionModelOptions, EngineInfo, LyricsEncoding, StatesWindowInput, WindowInput, WindowOutput } from './emotion-model.js'
@@ -134,11 +135,7 @@ export class WorkerModel implements AnalysisModel {
 
   /** Copies states [from, from + m) of a long-stretch encoding (zero states outside) for one window. */
   sliceStates(states: AudioStates, from: number, m = this.windowFrames / this.stride): Float32Array {
-    const out = new Float32Array(m * states.dim)
-    const lo = Math.max(0, from)
-    const hi = Math.min(states.count, from + m)
-    if (hi > lo) out.set(states.data.subarray(lo * states.dim, hi * states.dim), (lo - from) * states.dim)
-    return out
+    return sliceStateBlock(states, from, m)
   }
 
   /** The fusion step for windows whose audio states are known, in the model thread. */

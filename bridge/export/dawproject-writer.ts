@@ -2,7 +2,8 @@
  * DAWproject writer (.dawproject: a zip of project.xml and metadata.xml, valid against the format's
  * Project.xsd and MetaData.xsd). One instrument track carries every lane as automation `Points` on a
  * MIDI CC target (`expression="channelController"`), values normalised 0..1, linear ramps between
- * points, times in seconds or beats. Section starts become cue markers.
+ * points, times in seconds or beats (on the tempo map, whose changes go into TempoAutomation). Section
+ * starts become cue markers.
  */
 import { withDefaults } from './with-defaults.js'
 import { strToU8, zipSync } from 'fflate'
@@ -53,6 +54,18 @@ export function projectXml(lanes: LaneCurve[], tempo: TempoMap, options: Dawproj
       name: 'Markers',
       attrs: { id: 'section-markers', timeUnit: opts.timeUnit },
       children: opts.sections.map((s) => ({ name: 'Marker', attrs: { name: s.name, time: time(s.start) } })),
+    })
+  }
+  const changes = tempo.changes
+  if (changes.length > 1) {
+    // the DAW's tempo changes, so that its grid (and any beat positions) match the song's
+    arrangement.push({
+      name: 'TempoAutomation',
+      attrs: { id: 'tempo-automation', timeUnit: opts.timeUnit, unit: 'bpm' },
+      children: [
+        { name: 'Target', attrs: { parameter: 'tempo' } },
+        ...changes.map((c) => ({ name: 'RealPoint', attrs: { time: formatNumber(opts.timeUnit === 'beats' ? c.beat : c.seconds), value: formatNumber(c.bpm), interpolation: 'hold' } })),
+      ],
     })
   }
   return renderXml({

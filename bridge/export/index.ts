@@ -3,6 +3,7 @@
  * (Standard MIDI File, DAWproject, REAPER track template or project, CSV, JSON).
  */
 import type { Analysis } from '../analysis/types.js'
+import { exportTempo } from './analysis-tempo.js'
 import { AnalysisError } from './curves.js'
 import { writeCsv } from './csv-writer.js'
 import { writeDawproject } from './dawproject-writer.js'
@@ -12,7 +13,6 @@ import { MappingError, withFourteenBit } from './mapping.js'
 import { loadMapping, loadPresetMapping } from './mapping-presets.js'
 import { writeRpp } from './rpp-writer.js'
 import { laneEvents, levelsOf, writeSmf } from './smf-writer.js'
-import { TempoMap } from './tempo-map.js'
 import { TOLERANCE_MARGIN } from './thinning.js'
 import type { Mapping } from './types.js'
 
@@ -75,8 +75,8 @@ export async function exportAnalysis(analysis: Analysis, opts: ExportOptions): P
   let mapping = typeof opts.mapping === 'string' ? await loadPresetMapping(opts.mapping) : await loadMapping(opts.mapping)
   if (opts.fourteenBit) mapping = withFourteenBit(mapping)
   const lanes = laneCurves(analysis, mapping)
-  const tempoKnown = typeof analysis.tempo === 'number' && Number.isFinite(analysis.tempo) && analysis.tempo > 0
-  const tempo = TempoMap.constant(analysis.tempo)
+  // the DAW's tempo map where the analysis has one (MIDI ticks and DAWproject beats follow it), else its tempo
+  const { tempo, known: tempoKnown } = exportTempo(analysis)
   const sections = (analysis.sections ?? []).filter((s) => Number.isFinite(s.start) && typeof s.name === 'string')
   const stem = `${stemOf(analysis.source)}-${mapping.name}`
   const title = `${stemOf(analysis.source)} (emolane ${mapping.name})`

@@ -66,14 +66,30 @@ export function laneEvents(lane: LaneCurve): HoldPoint[] {
   return points
 }
 
-/** Writes lanes as a format-1 SMF on the tempo map; returns the file's bytes. */
-export function writeSmf(lanes: LaneCurve[], tempo: TempoMap, options: SmfOptions = {}): Uint8Array {
+/**
+ * The tempo map as the file can say it: each change on a whole tick and at a whole number of
+ * microseconds per beat. Events are placed on this map, so a reader converting ticks back to
+ * seconds with the file's own tempo events finds them where the lanes put them (within half a tick).
+ */
+export function fileTempoMap(tempo: TempoMap, ppq: number): { map: TempoMap; changes: { tick: number; usPerBeat: number }[] } {
+  const changes: { tick: number; usPerBeat: number }[] = []
+  for (const c of tempo.changes) {
+    const change = { tick: Math.round(c.beat * ppq), usPerBeat: Math.round(60_000_000 / c.bpm) }
+    // two changes within half a tick of each other land on one tick: the later holds from there
+    if (changes.at(-1)?.tick === change.tick) changes[changes.length - 1] = change
+    else changes.push(change)
+  }
+  return { map: new TempoMap(changes.map((c) => ({ beat: c.tick / ppq, bpm: 60_000_000 / c.usPerBeat }))), changes }
+}
+
+/** Writes lanes as a format-1 SMF on the tempo map (a tempo event per change); returns the file's bytes. */
+export function writeSmf(lanes: LaneCurve[], tempoMap: TempoMap, options: SmfOptions = {}): Uint8Array {
   const opts = withDefaults(defaults, options)
   if (!Number.isInteger(opts.ppq) || opts.ppq < 24 || opts.ppq > 32767) throw new RangeError(`ppq must be an integer in [24, 32767], got ${opts.ppq}`)
+  const { map: tempo, changes } = fileTempoMap(tempoMap, opts.ppq)
   const conductor: TimedEvent[] = [{ tick: 0, bytes: metaText(0x03, opts.title) }]
-  for (const change of tempo.changes) {
-    const usPerBeat = Math.round(60_000_000 / change.bpm)
-    conductor.push({ tick: Math.round(change.beat * opts.ppq), bytes: [0xff, 0x51, 0x03, (usPerBeat >> 16) & 0xff, (usPerBeat >> 8) & 0xff, usPerBeat & 0xff] })
+  for (const { tick, usPerBeat } of changes) {
+    conductor.push({ tick, bytes: [0xff, 0x51, 0x03, (usPerBeat >> 16) & 0xff, (usPerBeat >> 8) & 0xff, usPerBeat & 0xff] })
   }
   conductor.push({ tick: 0, bytes: [0xff, 0x58, 0x04, 4, 2, 24, 8] })
   for (const s of opts.sections) conductor.push({ tick: tempo.secondsToTicks(s.start, opts.ppq), bytes: metaText(0x06, s.name) })

@@ -33,6 +33,24 @@ export class TempoMap {
     return new TempoMap([{ beat: 0, bpm: ok ? bpm : FALLBACK_BPM }])
   }
 
+  /**
+   * A map from tempo changes at song times, in increasing time order (an analysis's `tempoMap`); the
+   * first change holds from 0 whatever its time, as the tempo before it is not known.
+   */
+  static fromTimes(points: readonly { time: Seconds; bpm: number }[]): TempoMap {
+    if (points.length === 0) throw new RangeError('a tempo map needs at least one tempo, got none')
+    const changes: TempoChange[] = [{ beat: 0, bpm: points[0]!.bpm }]
+    let from: Seconds = 0
+    for (let i = 1; i < points.length; i++) {
+      const p = points[i]!
+      if (!Number.isFinite(p.time) || !(p.time > points[i - 1]!.time)) throw new RangeError(`tempo changes must be at increasing song times, got ${p.time} s after ${points[i - 1]!.time} s`)
+      const prev = changes[i - 1]!
+      changes.push({ beat: prev.beat + ((p.time - from) * prev.bpm) / 60, bpm: p.bpm })
+      from = p.time
+    }
+    return new TempoMap(changes)
+  }
+
   /** The tempo changes, for writers that put them into a file. */
   get changes(): { beat: number; bpm: number; seconds: Seconds }[] {
     return this.segments.map((s) => ({ ...s }))

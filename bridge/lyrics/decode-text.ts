@@ -69,6 +69,23 @@ function bomlessUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
   return null
 }
 
+/** Labels taken as Windows-1252 that the WHATWG list lacks (people write latin-1). */
+const WINDOWS_1252_ALIASES = ['latin-1']
+
+/**
+ * The canonical name of a stated encoding label ('latin1' → 'windows-1252', ' UTF-8' → 'utf-8');
+ * a RangeError naming the label when no decoder knows it. `--encoding` is checked with this.
+ */
+export function resolveEncoding(label: string): string {
+  const trimmed = label.trim().toLowerCase()
+  if (WINDOWS_1252_ALIASES.includes(trimmed)) return 'windows-1252'
+  try {
+    return new TextDecoder(trimmed).encoding
+  } catch (cause) {
+    throw new RangeError(`unknown text encoding ${JSON.stringify(label)}; expected a WHATWG label such as utf-8, utf-16le, utf-16be, windows-1252 or latin1`, { cause })
+  }
+}
+
 /** Decodes bytes to text, detecting the encoding unless one is stated. */
 export function decodeText(bytes: Uint8Array, opts: DecodeOptions = {}): DecodedText {
   const file = opts.file ?? '<input>'
@@ -78,16 +95,14 @@ export function decodeText(bytes: Uint8Array, opts: DecodeOptions = {}): Decoded
     const text = encoding === 'windows-1252' ? decodeWindows1252(body) : new TextDecoder(encoding).decode(body)
     return { text, encoding }
   }
-  const label = opts.encoding.trim().toLowerCase()
-  if (['windows-1252', 'cp1252', 'latin1', 'latin-1', 'iso-8859-1', 'iso8859-1', 'ascii', 'us-ascii'].includes(label)) {
-    return { text: decodeWindows1252(bytes), encoding: 'windows-1252' }
-  }
-  let decoder: TextDecoder
+  let encoding: string
   try {
-    decoder = new TextDecoder(label, { fatal: true })
-  } catch (cause) {
-    throw new RangeError(`unknown text encoding ${JSON.stringify(opts.encoding)} for ${file}; expected e.g. utf-8, utf-16le, windows-1252`, { cause })
+    encoding = resolveEncoding(opts.encoding)
+  } catch (err) {
+    throw new RangeError(`${(err as Error).message} (for ${file})`, { cause: err })
   }
+  if (encoding === 'windows-1252') return { text: decodeWindows1252(bytes), encoding }
+  const decoder = new TextDecoder(encoding, { fatal: true })
   try {
     return { text: decoder.decode(bytes), encoding: decoder.encoding }
   } catch (cause) {

@@ -1,7 +1,7 @@
 /**
  * Lyric files: LRC, SRT, WebVTT, MIDI lyric events, .kar, UltraStar and plain text, with the
  * text encoding detected or stated, the format taken from the extension or the content.
- * `loadLyrics(path)` is what `--lyrics FILE` uses.
+ * `loadLyrics(path)` is what `--lyrics FILE` uses; `openLyrics(path)` keeps the file to place its lines again.
  */
 import { readFile } from 'node:fs/promises'
 import type { LyricLine, Seconds, SectionSpan } from '../analysis/types.js'
@@ -36,19 +36,53 @@ export type LyricsOptions = {
 
 const defaults = { maxBytes: 4 * 1024 * 1024 }
 
+/** A lyric file read once: its lines can be placed again as the known sections or the song change. */
+export type LyricSource = {
+  /** The format read (from the option, the extension or the content) */
+  format: LyricFormat
+  /** True for plain text: its lines have no times of their own and follow `place`'s sections or duration */
+  untimed: boolean
+  /** The lines, untimed ones placed over these sections (else this duration, else at a nominal pace); no line ends after `duration` */
+  place(at?: Pick<LyricsOptions, 'sections' | 'duration'>): LyricLine[]
+}
+
 /** Reads a lyric file; format from `format`, else the extension, else the content. */
 export async function loadLyrics(path: string, opts: LyricsOptions & { format?: LyricFormat } = {}): Promise<LyricLine[]> {
-  let bytes: Uint8Array
-  try {
-    bytes = new Uint8Array(await readFile(path))
-  } catch (cause) {
-    throw new Error(`cannot read lyrics file ${path}: ${(cause as Error).message}`, { cause })
+  return parseLyrics(await readLyricFile(path), opts.format ?? formatFromName(path) ?? undefined, { ...opts, file: opts.file ?? path })
+}
+
+/**
+ * Reads a lyric file once and checks it (a malformed file throws here, as loadLyrics does), keeping
+ * its text so that untimed lines can be placed again, e.g. as the live bridge learns the sections.
+ */
+export async function openLyrics(path: string, opts: LyricsOptions & { format?: LyricFormat } = {}): Promise<LyricSource> {
+  const base = { ...opts, file: opts.file ?? path }
+  const decoded = decodeLyrics(await readLyricFile(path), opts.format ?? formatFromName(path) ?? undefined, base)
+  placeLyrics(decoded, base)
+  return {
+    format: decoded.format,
+    untimed: decoded.format === 'text',
+    place: (at = {}) => placeLyrics(decoded, { ...base, sections: at.sections, duration: at.duration }),
   }
-  return parseLyrics(bytes, opts.format ?? formatFromName(path) ?? undefined, { ...opts, file: opts.file ?? path })
 }
 
 /** Parses lyric text or bytes in the given (or detected) format into sorted, timed lines. */
 export function parseLyrics(input: string | Uint8Array, format?: LyricFormat, opts: LyricsOptions = {}): LyricLine[] {
+  return placeLyrics(decodeLyrics(input, format, opts), opts)
+}
+
+async function readLyricFile(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path))
+  } catch (cause) {
+    throw new Error(`cannot read lyrics file ${path}: ${(cause as Error).message}`, { cause })
+  }
+}
+
+/** A lyric file decoded: MIDI stays bytes, every other format is text. */
+type Decoded = { format: 'midi' | 'kar'; bytes: Uint8Array } | { format: Exclude<LyricFormat, 'midi' | 'kar'>; text: string }
+
+function decodeLyrics(input: string | Uint8Array, format: LyricFormat | undefined, opts: LyricsOptions): Decoded {
   const file = opts.file ?? '<input>'
   const maxBytes = opts.maxBytes ?? defaults.maxBytes
   const size = typeof input === 'string' ? input.length : input.byteLength
@@ -59,14 +93,23 @@ export function parseLyrics(input: string | Uint8Array, format?: LyricFormat, op
   const bytes = typeof input === 'string' ? null : input
   if (format === 'midi' || format === 'kar' || (format === undefined && bytes && isMidiBytes(bytes))) {
     if (!bytes) throw new TypeError(`MIDI lyrics must be given as bytes, got a string (${file})`)
-    return checkLineTimes(finishLines(parseMidiLyrics(bytes, { file, encoding: opts.encoding, kar: format === 'kar' }), opts), file)
+    return { format: format === 'kar' ? 'kar' : 'midi', bytes }
   }
   const text = typeof input === 'string' ? input.replace(/^\uFEFF/, '') : decodeText(input, { encoding: opts.encoding, file }).text
   const fmt = format ?? sniffTextFormat(text)
-  return checkLineTimes(finishLines(parseText(text, fmt, file, opts), opts), file)
+  if (fmt === 'midi' || fmt === 'kar') throw new RangeError(`format ${fmt} is binary; pass its bytes, not text`)
+  return { format: fmt, text }
 }
 
-function parseText(text: string, format: LyricFormat, file: string, opts: LyricsOptions): RawLine[] {
+function placeLyrics(decoded: Decoded, opts: LyricsOptions): LyricLine[] {
+  const file = opts.file ?? '<input>'
+  if ('bytes' in decoded) {
+    return checkLineTimes(finishLines(parseMidiLyrics(decoded.bytes, { file, encoding: opts.encoding, kar: decoded.format === 'kar' }), opts), file)
+  }
+  return checkLineTimes(finishLines(parseText(decoded.text, decoded.format, file, opts), opts), file)
+}
+
+function parseText(text: string, format: Exclude<LyricFormat, 'midi' | 'kar'>, file: string, opts: LyricsOptions): RawLine[] {
   switch (format) {
     case 'lrc':
       return parseLrc(text, file)
@@ -78,7 +121,5 @@ function parseText(text: string, format: LyricFormat, file: string, opts: Lyrics
       return parseUltraStar(text, file)
     case 'text':
       return parsePlainText(text, { sections: opts.sections, duration: opts.duration })
-    default:
-      throw new RangeError(`format ${format} is binary; pass its bytes, not text`)
   }
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { AnalysisThread } from '../analysis/analysis-thread.js'
 import { inProcessAnalysis, type AudioAnalysisRunner } from '../analysis/audio-analysis-ops.js'
 import { listPresets, loadPreset, type AnalysisPreset } from '../analysis/presets.js'
-import type { Analysis, Frame, Summary } from '../analysis/types.js'
+import type { Analysis, Frame, SectionSpan, Summary } from '../analysis/types.js'
 import { EmotionModel } from '../engine/emotion-model.js'
 import { frontEndReach } from '../engine/log-mel.js'
 import { WorkerModel, type LiveModel } from '../engine/worker-model.js'
@@ -204,6 +204,11 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
     return this.persistence?.dir ?? null
   }
 
+  /** The known sections (from the DAW or a section file; detected ones are not included), in start order. */
+  get spans(): SectionSpan[] {
+    return [...this.timeline.spans]
+  }
+
   /** The checked input whose calls throw IngestError on bad values (for transports and dialects that report errors themselves). */
   input(): IngestSink {
     return this.sink
@@ -269,6 +274,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
       hop: this.currentPreset.hopSeconds,
       duration: t.duration,
       tempo: t.transport.tempo,
+      ...(t.tempoMap.length > 0 ? { tempoMap: t.tempoMap.map((c) => ({ ...c })) } : {}),
       frames: t.frameList(),
       sections: last.sections,
       conflicts: last.conflicts,
@@ -330,6 +336,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
       maxDuration: o.maxDuration,
       maxLyricLines: o.maxLyricLines,
       maxSections: o.maxSections,
+      maxTempoChanges: o.maxTempoChanges,
       keepUpPending: Math.max(2 * o.batchSize, 8),
       reach: frontEndReach(this.model.manifest.audio),
     })
@@ -352,7 +359,10 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
         this.lyricsSoon()
         an.request()
       }),
-      t.on('spans', () => an.request()),
+      t.on('spans', (spans) => {
+        this.emit('spans', spans)
+        an.request()
+      }),
       t.on('transport', (state) => {
         this.emit('transport', state)
         send({ type: 'transport', state })

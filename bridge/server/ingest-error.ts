@@ -28,6 +28,7 @@ export type IngestErrorCode =
   | 'section-bad'
   | 'section-too-many'
   | 'tempo-bad'
+  | 'tempo-too-many'
   | 'seek-bad'
   | 'project-bad'
   | 'model'

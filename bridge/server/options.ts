@@ -44,6 +44,8 @@ export type BridgeOptions = {
   maxLyricLines?: number
   /** Most DAW sections kept, default 500 */
   maxSections?: number
+  /** Most tempo changes kept in the tempo map, default 1000 */
+  maxTempoChanges?: number
   /** Largest WebSocket ingest message, bytes, default 8 MiB */
   maxMessageBytes?: number
   /** Messages per second per source before rate limiting, default 4000 */
@@ -95,6 +97,7 @@ export const bridgeDefaults = {
   maxLyricChars: 2000,
   maxLyricLines: 5000,
   maxSections: 500,
+  maxTempoChanges: 1000,
   maxMessageBytes: 8 << 20,
   maxMessagesPerSecond: 4000,
   maxBytesPerSecond: 32 << 20,
@@ -139,7 +142,7 @@ export function resolveOptions(options: BridgeOptions = {}): ResolvedBridgeOptio
     throw new TypeError(`httpPort and oscPort must differ, both are ${o.httpPort}`)
   }
   const positive: (keyof typeof bridgeDefaults)[] = [
-    'maxDuration', 'maxBlockSeconds', 'maxChannels', 'maxLyricChars', 'maxLyricLines', 'maxSections', 'maxMessageBytes',
+    'maxDuration', 'maxBlockSeconds', 'maxChannels', 'maxLyricChars', 'maxLyricLines', 'maxSections', 'maxTempoChanges', 'maxMessageBytes',
     'maxMessagesPerSecond', 'maxBytesPerSecond', 'maxClients', 'maxIngestClients', 'clientMaxBufferedBytes', 'clientLagTimeoutMs',
     'pingIntervalMs', 'batchSize', 'idleFlushMs', 'audioSyncMs', 'errorsPerSecond',
   ]

@@ -51,7 +51,7 @@ export class TimelinePersistence {
 
   /** Opens the project, loads it into the (empty) timeline, and starts following changes. Throws when the project is locked or unreadable. */
   open(): { frames: number; problems: string[] } {
-    const empty: ProjectState = { schema: 'emolane.project/1', hop: this.o.hop, model: this.o.model, frames: [], lyrics: [], sections: [], tempo: null, audio: [] }
+    const empty: ProjectState = { schema: 'emolane.project/1', hop: this.o.hop, model: this.o.model, frames: [], lyrics: [], sections: [], tempo: null, tempoMap: [], audio: [] }
     const { state, problems } = this.store.open(empty, sameStart)
     if (state.hop !== this.o.hop && state.frames.length) {
       problems.push(`project frames were made with a ${state.hop} s hop, this bridge uses ${this.o.hop} s: they are re-analysed from the stored audio`)
@@ -104,17 +104,9 @@ export class TimelinePersistence {
       t.on('invalidate', (start, end) => this.append([{ k: 'invalidate', start, end }])),
       t.on('lyrics', (_, change) => this.append(['add' in change ? { k: 'lyric', line: change.add } : { k: 'lyrics-clear' }])),
       t.on('spans', (_, change) => this.append(['add' in change ? { k: 'section', span: change.add } : { k: 'sections-clear' }])),
-      t.on('transport', (s) => {
-        if (s.tempo !== null && s.tempo !== this.lastTempo) {
-          this.lastTempo = s.tempo
-          this.append([{ k: 'tempo', bpm: s.tempo }])
-        }
-      }),
+      t.on('tempo', (_, change) => this.append([{ k: 'tempo', bpm: change.bpm, time: change.time }])),
     )
-    this.lastTempo = t.transport.tempo
   }
-
-  private lastTempo: number | null = null
 
   private audio(ranges: Range[]): void {
     if (!this.store.persistsAudio || this.failed) return
@@ -182,6 +174,7 @@ export class TimelinePersistence {
       lyrics: t.lyrics,
       sections: t.spans,
       tempo: t.transport.tempo,
+      tempoMap: [...t.tempoMap],
       audio: this.synced.toArray(),
     }
   }

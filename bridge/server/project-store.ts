@@ -1,5 +1,5 @@
 /**
- * A project's analysed timeline on disk: frames, lyrics, DAW sections and tempo in a journal
+ * A project's analysed timeline on disk: frames, lyrics, DAW sections and the tempo map in a journal
  * (written at each change, fsync'd right after on libuv's pool, compacted now and then), and the 16 kHz mono audio in a sparse
  * float32 file so that a restarted bridge can re-analyse. Layout of `<dataDir>/<project>/`:
  * snapshot.json, journal-<n>.jsonl, audio.f32 (sample k at byte 4k), lock (pid of the owner).
@@ -7,8 +7,9 @@
 import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Frame, LyricLine, Seconds, SectionSpan } from '../analysis/types.js'
+import type { Frame, LyricLine, Seconds, SectionSpan, TempoPoint } from '../analysis/types.js'
 import type { Range } from '../stream/interval-set.js'
+import { withTempoChange } from '../stream/tempo-changes.js'
 import { Journal } from './journal.js'
 
 /** What a project keeps. */
@@ -21,7 +22,10 @@ export type ProjectState = {
   frames: Frame[]
   lyrics: LyricLine[]
   sections: SectionSpan[]
+  /** The latest tempo from the DAW, bpm. */
   tempo: number | null
+  /** The DAW's tempo changes in time order (absent in projects saved before tempo maps: only `tempo` then). */
+  tempoMap?: TempoPoint[]
   /** Sample ranges of audio.f32 holding audio (16 kHz). */
   audio: Range[]
 }
@@ -34,7 +38,8 @@ export type ProjectRecord =
   | { k: 'lyrics-clear' }
   | { k: 'section'; span: SectionSpan }
   | { k: 'sections-clear' }
-  | { k: 'tempo'; bpm: number }
+  /** `time`: the song time the change applies from (absent in older journals, which kept only the latest tempo). */
+  | { k: 'tempo'; bpm: number; time?: Seconds }
   | { k: 'audio'; start: number; end: number }
   | { k: 'reset' }
 
@@ -85,13 +90,14 @@ export function applyRecords(state: ProjectState, records: ProjectRecord[], same
         break
       case 'tempo':
         state.tempo = r.bpm
+        if (r.time !== undefined) state.tempoMap = [...withTempoChange(state.tempoMap ?? [], { time: r.time, bpm: r.bpm })]
         break
       case 'audio':
         state.audio.push([r.start, r.end])
         break
       case 'reset':
         frames = new Map()
-        Object.assign(state, { lyrics: [], sections: [], tempo: null, audio: [] })
+        Object.assign(state, { lyrics: [], sections: [], tempo: null, tempoMap: [], audio: [] })
         break
     }
   }

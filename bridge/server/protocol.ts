@@ -80,6 +80,8 @@ export type BridgeEvents = {
   /** Frames in [start, end) were dropped because newer audio replaced that span. */
   invalidate: [start: Seconds, end: Seconds]
   sections: [sections: Section[]]
+  /** The known sections (DAW or section file, not detected) after a change: one added or replaced, or all cleared. */
+  spans: [spans: SectionSpan[]]
   conflicts: [conflicts: Conflict[]]
   lyrics: [lines: LyricLine[]]
   transport: [state: TransportState]

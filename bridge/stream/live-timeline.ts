@@ -1,15 +1,16 @@
 /**
- * The live song: audio on a 16 kHz song-time grid, lyrics, DAW sections, transport, tempo and the
+ * The live song: audio on a 16 kHz song-time grid, lyrics, DAW sections, transport, tempo map and the
  * frames analysed so far, with the window scheduler that says what to (re)compute. Inputs arrive
  * here already checked (see ingest-validate); this class keeps them consistent and reports changes.
  */
-import type { Frame, LyricLine, Seconds, SectionSpan } from '../analysis/types.js'
+import type { Frame, LyricLine, Seconds, SectionSpan, TempoPoint } from '../analysis/types.js'
 import { IngestError } from '../server/ingest-error.js'
 import type { AudioBlock, TransportState } from '../server/protocol.js'
 import { TypedEmitter } from '../server/typed-emitter.js'
 import { AudioIngest, type AudioIngestOptions } from './audio-ingest.js'
 import { AudioTimeline } from './audio-timeline.js'
 import type { Range } from './interval-set.js'
+import { withTempoChange } from './tempo-changes.js'
 import { WindowScheduler } from './window-scheduler.js'
 
 /** How a lyric or section list changed (for the journal). */
@@ -24,6 +25,8 @@ export type LiveTimelineEvents = {
   lyrics: [lines: LyricLine[], change: ListChange<LyricLine>]
   spans: [spans: SectionSpan[], change: ListChange<SectionSpan>]
   transport: [state: TransportState]
+  /** A tempo message changed the tempo or the tempo map (to journal: replaying `change` rebuilds `changes`). */
+  tempo: [changes: readonly TempoPoint[], change: TempoPoint]
   /** Windows may have become due. */
   work: []
 }
@@ -40,6 +43,8 @@ export type LiveTimelineOptions = {
   /** Most lyric lines and DAW sections kept. */
   maxLyricLines: number
   maxSections: number
+  /** Most tempo changes kept, default 1000. */
+  maxTempoChanges?: number
   /** Pending windows at or below which inference counts as keeping up. */
   keepUpPending: number
   /** Samples the model's front end reads before and after a window, default none (see WindowGrid.reach). */
@@ -62,6 +67,8 @@ export class LiveTimeline extends TypedEmitter<LiveTimelineEvents> {
   lyrics: LyricLine[] = []
   spans: SectionSpan[] = []
   transport: TransportState = { playing: false, time: 0, tempo: null }
+  /** The DAW's tempo changes in time order, each from the song time its message arrived at (see withTempoChange). */
+  tempoMap: readonly TempoPoint[] = []
   /** True when windows at the end of the audio may be analysed with silence after them (stopped, idle, restored). */
   flushing = true
   /** performance.now() of the last audio block. */
@@ -175,8 +182,18 @@ export class LiveTimeline extends TypedEmitter<LiveTimelineEvents> {
     this.emit('work')
   }
 
+  /** A checked tempo from the DAW: the transport's tempo, and a change of the tempo map from the play head's time on. */
   setTempo(bpm: number): void {
+    const change = { time: this.transport.time, bpm }
+    const map = withTempoChange(this.tempoMap, change)
+    const max = this.options.maxTempoChanges ?? 1000
+    if (map.length > this.tempoMap.length && map.length > max) {
+      throw new IngestError('tempo-too-many', `the timeline holds ${this.tempoMap.length} tempo changes, the limit (option maxTempoChanges); refused ${bpm} bpm at ${change.time.toFixed(3)} s`)
+    }
+    const changed = map !== this.tempoMap || this.transport.tempo !== bpm
+    this.tempoMap = map
     this.transport.tempo = bpm
+    if (changed) this.emit('tempo', map, change)
     this.emit('transport', { ...this.transport })
   }
 
@@ -226,10 +243,11 @@ export class LiveTimeline extends TypedEmitter<LiveTimelineEvents> {
   }
 
   /** Loads a persisted timeline: audio, lyrics, spans, tempo and the frames already analysed. */
-  restore(state: { frames: Frame[]; lyrics: LyricLine[]; sections: SectionSpan[]; tempo: number | null; audio: Range[] }, readAudio: (a: number, b: number) => Float32Array): void {
+  restore(state: { frames: Frame[]; lyrics: LyricLine[]; sections: SectionSpan[]; tempo: number | null; tempoMap?: TempoPoint[]; audio: Range[] }, readAudio: (a: number, b: number) => Float32Array): void {
     this.lyrics = [...state.lyrics]
     this.spans = [...state.sections]
     this.transport.tempo = state.tempo
+    this.tempoMap = [...(state.tempoMap ?? [])]
     for (const [a, b] of state.audio) {
       const range = this.audio.write(a, readAudio(a, b))
       if (range) this.scheduler.touch(range, 0)
@@ -252,6 +270,7 @@ export class LiveTimeline extends TypedEmitter<LiveTimelineEvents> {
     this.lyrics = []
     this.spans = []
     this.transport = { playing: false, time: 0, tempo: null }
+    this.tempoMap = []
     this.flushing = true
   }
 

@@ -108,3 +108,12 @@ def test_metrics_on_known_cases():
     assert macro_f1([1, 2], [1, 2], labels=[1, 2, 3, 4]) == pytest.approx(0.5)  # absent classes count as 0
     assert pearson([1, 2, 3, 4], [2, 4, 6, 8]) == pytest.approx(1.0)
     assert math.isnan(pearson([1, 1, 1], [1, 2, 3]))
+
+
+def test_a_reference_blas_is_warned_about_and_openblas_is_not():
+    reference = "7f00-7f01 r-xp 0 fe:00 1 /usr/lib/x86_64-linux-gnu/blas/libblas.so.3\n"
+    openblas = "7f00-7f01 r-xp 0 fe:00 1 /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3\n"
+    warning = train_common.blas_warning(reference)
+    assert warning is not None and "libopenblas0-pthread" in warning
+    assert train_common.blas_warning(openblas) is None
+    assert train_common.blas_warning("7f00-7f01 r-xp 0 fe:00 1 /usr/lib/libtorch_cpu.so\n") is None

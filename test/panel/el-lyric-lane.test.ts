@@ -4,7 +4,7 @@ import { html } from 'lit'
 import '../../panel/el-lyric-lane.js'
 import type { ElLyricLane } from '../../panel/el-lyric-lane.js'
 import { cleanup, fixture, shadow } from './fixture.js'
-import { conflict, HOSTILE_LYRICS, line } from './feed-fixtures.js'
+import { conflict, HOSTILE_LYRICS, line, section } from './feed-fixtures.js'
 
 afterEach(cleanup)
 
@@ -42,5 +42,40 @@ describe('<el-lyric-lane>', () => {
     expect([...lines[1]!.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['goodbye', 'tears'])
     expect(lines[0]!.querySelector('mark')).toBeNull()
     expect(lines[1]!.classList.contains('now')).toBe(true)
+  })
+
+  test("a line outside every conflict marks the words that carry its section's mood", async () => {
+    const verse = section('Verse', 0, 20, 0.5, 'positive', [
+      { word: 'sunshine', valence: 0.7, arousal: 0.3, t: 2 },
+      { word: 'smile', valence: 0.4, arousal: 0.1, t: 12 },
+    ])
+    const chorus = section('Chorus', 20, 40, -0.6, 'negative', [{ word: 'goodbye', valence: -0.3, arousal: 0 }])
+    const el = await fixture<ElLyricLane>(
+      html`<el-lyric-lane
+        .lines=${[line(2, 6, 'Sunshine on my window'), line(12, 16, 'You make me smile'), line(21, 25, 'Say goodbye through tears')]}
+        .sections=${[verse, chorus]}
+        .conflicts=${[conflict('Chorus', 20, 40)]}
+        .view=${{ start: 0, span: 40 }}
+      ></el-lyric-lane>`,
+    )
+    const [first, second, third] = [...shadow(el).querySelectorAll<HTMLElement>('.line')].map((l) => [...l.querySelectorAll('mark')])
+    expect(first!.map((m) => [m.textContent, m.className])).toEqual([['Sunshine', 'section positive']])
+    expect(first![0]!.title).toBe("carries the section's lyric mood: valence +0.70")
+    expect(second!.map((m) => m.textContent)).toEqual(['smile'])
+    // the conflict's words keep their stronger marking, and the conflict's valence, inside its section
+    expect(third!.map((m) => [m.textContent, m.className])).toEqual([
+      ['goodbye', 'conflict negative'],
+      ['tears', 'conflict negative'],
+    ])
+    expect(third![0]!.title).toBe('carries the mood: valence −0.70')
+  })
+
+  test('a section mood word holding markup is still text', async () => {
+    const evil = '<img/src=x/onerror=window.__pwned=5>'
+    const s = section('Verse', 0, 10, -0.5, 'negative', [{ word: evil, valence: -0.5, arousal: 0 }])
+    const el = await fixture<ElLyricLane>(html`<el-lyric-lane .lines=${[line(1, 4, `lost ${evil}`)]} .sections=${[s]} .view=${{ start: 0, span: 10 }}></el-lyric-lane>`)
+    expect(shadow(el).querySelector('img')).toBeNull()
+    expect([...shadow(el).querySelectorAll('mark')].map((m) => m.textContent)).toEqual([evil])
+    expect((globalThis as { __pwned?: number }).__pwned).toBeUndefined()
   })
 })

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, test } from 'vitest'
 import { html } from 'lit'
+import type { AnalysisPreset } from '../../bridge/analysis/presets.js'
 import '../../panel/el-status-bar.js'
 import type { ConnectionInfo, ElStatusBar } from '../../panel/el-status-bar.js'
 import { cleanup, fixture, recordEvents, shadow } from './fixture.js'
@@ -19,6 +20,16 @@ const conn = (over: Partial<ConnectionInfo>): ConnectionInfo => ({
   ...over,
 })
 
+const preset = (name: string, description = ''): AnalysisPreset => ({
+  name,
+  description,
+  hopSeconds: 0.5,
+  smoothingSeconds: 2,
+  conflictThreshold: 0.15,
+  minSectionSeconds: 8,
+  audioPath: 'fast',
+})
+
 const text = (el: Element) => shadow(el).textContent!.replace(/\s+/g, ' ')
 
 describe('<el-status-bar>', () => {
@@ -29,6 +40,25 @@ describe('<el-status-bar>', () => {
     expect(text(el)).toContain('trained')
     expect(text(el)).toContain('on cpu')
     expect(text(el)).toContain('keeping up · 0 pending · 42 ms')
+  })
+
+  test("shows the analysis preset in use, not the model's size preset, and follows a preset switch", async () => {
+    const st = status({ preset: preset('detailed', 'A reading every 0.25 s.') })
+    st.model.preset = 'studio'
+    const el = await fixture<ElStatusBar>(html`<el-status-bar .connection=${conn({})} .status=${st}></el-status-bar>`)
+    expect(text(el)).toContain('preset detailed')
+    expect(text(el)).not.toContain('studio')
+    expect(shadow(el).querySelector<HTMLElement>('[data-preset]')!.title).toBe('A reading every 0.25 s.')
+
+    el.status = { ...st, preset: preset('live-fast') }
+    await el.updateComplete
+    expect(text(el)).toContain('preset live-fast')
+  })
+
+  test('a bridge that reports no analysis preset shows none (not the model preset)', async () => {
+    const el = await fixture<ElStatusBar>(html`<el-status-bar .connection=${conn({})} .status=${status()}></el-status-bar>`)
+    expect(shadow(el).querySelector('[data-preset]')).toBeNull()
+    expect(text(el)).not.toContain('preset')
   })
 
   test('warns about untrained weights and inference falling behind', async () => {

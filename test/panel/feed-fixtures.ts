@@ -1,5 +1,5 @@
 /** Builders for feed messages in tests: frames, sections, conflicts, lyrics and a whole snapshot. */
-import type { Analysis, Conflict, Frame, LyricLine, PolarityLabel, PolarityProbs, Reading, Section } from '../../bridge/analysis/types.js'
+import type { Analysis, Conflict, Frame, LyricLine, MoodWord, PolarityLabel, PolarityProbs, Reading, Section } from '../../bridge/analysis/types.js'
 import type { BridgeStatus, FeedMessage } from '../../bridge/server/protocol.js'
 
 const probs = (label: PolarityLabel, sure = 0.8): PolarityProbs => {
@@ -26,10 +26,10 @@ export function frames(from: number, to: number, hop: number, valence: (t: numbe
   return out
 }
 
-/** A section with its aggregated reading. */
-export function section(name: string, start: number, end: number, valence: number, label?: PolarityLabel): Section {
+/** A section with its aggregated reading; `words` carry its lyric mood. */
+export function section(name: string, start: number, end: number, valence: number, label?: PolarityLabel, words: MoodWord[] = []): Section {
   const r = reading(valence, 0.2, label)
-  return { name, start, end, source: 'file', ...r, audio: r, lyrics: r, frames: Math.round((end - start) * 2) }
+  return { name, start, end, source: 'file', ...r, audio: r, lyrics: { ...r, words }, frames: Math.round((end - start) * 2) }
 }
 
 /** A conflict: sad words over happy music by default. */

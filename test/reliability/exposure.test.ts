@@ -2,15 +2,17 @@
  * Exposure: the bridge listens on 127.0.0.1 unless told otherwise; listening anywhere else needs a
  * token, which then guards every way in (/api/*, /ws, /ws-in, OSC over UDP) while the panel's
  * static files and a bare liveness answer stay public; size and rate limits are options with safe
- * defaults, enforced as data arrives.
+ * defaults, enforced as data arrives. The DAW dialect ports (`--daw`), whose senders cannot present
+ * the token, stay on 127.0.0.1 whatever --host says and hear only listed senders anywhere else.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { createSocket } from 'node:dgram'
 import { connect } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { WebSocket } from 'ws'
+import { attachDawServe, dawGateOptions, type DawServe } from '../../bridge/daw/serve-integration.js'
 import type { Bridge } from '../../bridge/server/bridge.js'
 import { encodeOsc } from '../../bridge/server/osc-codec.js'
 import { bridgeDefaults, resolveOptions } from '../../bridge/server/options.js'
@@ -203,6 +205,117 @@ describe('limits: options with safe defaults, enforced', () => {
       expect(bridge.errors.count('rate-limited')).toBeGreaterThan(200)
     } finally {
       await bridge.close()
+    }
+  })
+})
+
+describe('DAW dialect ports (--daw): a DAW cannot present the token, so they stay local unless allow-listed', () => {
+  /** A second address of this machine to send from: its LAN address, else 127.0.0.2 (all of 127/8 is loopback on Linux). */
+  const otherAddress = lanAddress ?? '127.0.0.2'
+  const sendFrom = async (from: string, to: string, port: number, packets: Uint8Array[]): Promise<number> => {
+    const s = createSocket('udp4')
+    await new Promise<void>((r) => s.bind(0, from, () => r()))
+    for (const p of packets) await new Promise<void>((r) => s.send(p, port, to, () => r()))
+    const own = s.address().port
+    s.close()
+    return own
+  }
+  let bridge: Bridge
+  const attached: DawServe[] = []
+  beforeAll(async () => {
+    bridge = await startBridge({ host: '0.0.0.0', token: TOKEN, persist: false })
+  })
+  afterAll(async () => {
+    for (const d of attached) await d.close()
+    await bridge?.close()
+  })
+
+  test('with the bridge on 0.0.0.0 they still bind 127.0.0.1: nothing answers on the machine\'s other addresses', async () => {
+    const daw = await attachDawServe(bridge, { daw: 'reaper:0', log: null })
+    attached.push(daw)
+    const reaper = daw.dialects!.listeners[0]!
+    expect(reaper.host).toBe('127.0.0.1')
+    if (lanAddress) {
+      await sendFrom(lanAddress, lanAddress, reaper.port, [encodeOsc('/tempo/raw', [77])])
+      await new Promise((r) => setTimeout(r, 300))
+      expect(reaper.stats.packets).toBe(0)
+      expect(bridge.status().transport.tempo).toBeNull()
+    }
+    await sendFrom('127.0.0.1', '127.0.0.1', reaper.port, [encodeOsc('/tempo/raw', [78])])
+    await until(() => bridge.status().transport.tempo === 78, 3000, 'REAPER over loopback')
+    await daw.close()
+  })
+
+  test('emolane serve --host 0.0.0.0 --token T --daw reaper binds the REAPER port on 127.0.0.1', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--host', '0.0.0.0', '--token', TOKEN, '--http-port', '0', '--osc-port', '0', '--no-persist', '--device', 'cpu', '--daw', 'reaper:0'], { stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += String(d)))
+    try {
+      await until(() => /reaper: listening for OSC on udp:\/\/\S+:\d+/.test(stderr) || child.exitCode !== null, 60_000, 'serve to listen for REAPER')
+      const [, host, port] = /reaper: listening for OSC on udp:\/\/(\S+):(\d+)/.exec(stderr) ?? []
+      expect(host, stderr).toBe('127.0.0.1')
+      if (lanAddress) {
+        await sendFrom(lanAddress, lanAddress, Number(port), [encodeOsc('/tempo/raw', [77])])
+        await new Promise((r) => setTimeout(r, 300))
+        expect(stderr).not.toMatch(/reaper: first message from/)
+      }
+      await sendFrom('127.0.0.1', '127.0.0.1', Number(port), [encodeOsc('/tempo/raw', [78])])
+      await until(() => /reaper: first message from 127\.0\.0\.1:/.test(stderr), 5000, 'REAPER over loopback')
+    } finally {
+      child.kill('SIGTERM')
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))
+    }
+  }, 90_000)
+
+  test('a non-loopback --daw-host without --daw-allow is refused before anything listens, by the API and by emolane serve', async () => {
+    await expect(attachDawServe(bridge, { daw: 'reaper:0', dawHost: '0.0.0.0', log: null })).rejects.toThrow(TypeError)
+    expect(() => dawGateOptions({ daw: 'reaper', dawHost: '192.168.1.20' })).toThrow(/DAW dialect ports on 192\.168\.1\.20 \(not loopback\) need --daw-allow IP\[,IP\.\.\.\]: a DAW's own OSC carries no token/)
+    expect(() => dawGateOptions({ dawHost: '0.0.0.0', dawAllow: '10.0.0.2' })).toThrow(/--daw-host and --daw-allow only apply to --daw listeners/)
+    expect(() => dawGateOptions({ daw: 'reaper', dawHost: '0.0.0.0', dawAllow: 'studio-mac' })).toThrow(/--daw-allow takes IPv4 addresses/)
+    const r = spawnSync(process.execPath, [CLI, 'serve', '--http-port', '0', '--osc-port', '0', '--no-persist', '--daw', 'reaper:0', '--daw-host', '0.0.0.0'], { encoding: 'utf8', timeout: 30_000 })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/emolane serve: DAW dialect ports on 0\.0\.0\.0 \(not loopback\) need --daw-allow/)
+    expect(r.stderr).not.toMatch(/emolane bridge: model/) // refused before the bridge started
+    const help = spawnSync(process.execPath, [CLI, 'serve', '--help'], { encoding: 'utf8' })
+    expect(help.stdout).toMatch(/--daw-host ADDR\s+interface the --daw ports listen on \(default 127\.0\.0\.1, whatever --host\s+says\); any other than loopback needs --daw-allow/)
+  })
+
+  test('on 0.0.0.0 with --daw-allow, a sender not on the list is refused and counted as daw-not-allowed; the listed one moves the transport', async () => {
+    const daw = await attachDawServe(bridge, { daw: 'reaper:0', dawHost: '0.0.0.0', dawAllow: otherAddress, log: null })
+    attached.push(daw)
+    const reaper = daw.dialects!.listeners[0]!
+    expect(reaper.host).toBe('0.0.0.0')
+    const before = bridge.errors.count('daw-not-allowed')
+    await sendFrom('127.0.0.1', '127.0.0.1', reaper.port, [encodeOsc('/tempo/raw', [141]), encodeOsc('/time', [33]), encodeOsc('/play', [1])])
+    await until(() => bridge.errors.count('daw-not-allowed') - before === 3, 3000, 'three refusals')
+    expect(bridge.status().transport.tempo).not.toBe(141)
+    await sendFrom(otherAddress, otherAddress, reaper.port, [encodeOsc('/tempo/raw', [129]), encodeOsc('/time', [12]), encodeOsc('/play', [1])])
+    await until(() => bridge.status().transport.tempo === 129 && bridge.status().transport.playing, 3000, 'the listed DAW followed')
+    expect(bridge.errors.count('daw-not-allowed') - before).toBe(3)
+    await daw.close()
+  })
+
+  test('a burst past the per-source rate into a dialect port is counted as rate-limited; the bridge keeps running and following', async () => {
+    const limited = await startBridge({ persist: false, maxMessagesPerSecond: 50 })
+    const daw = await attachDawServe(limited, { daw: 'reaper:0', log: null })
+    try {
+      const reaper = daw.dialects!.listeners[0]!
+      const s = createSocket('udp4')
+      for (let k = 0; k < 300; k++) {
+        await new Promise<void>((r) => s.send(encodeOsc('/tempo/raw', [60 + (k % 100)]), reaper.port, '127.0.0.1', () => r()))
+        if (k % 25 === 24) await new Promise((r) => setImmediate(r)) // the dialect socket reads on this thread
+      }
+      await until(() => reaper.stats.packets === 300, 3000, 'the burst read')
+      expect(limited.errors.count('rate-limited')).toBe(reaper.stats.refused)
+      expect(reaper.stats.refused).toBeGreaterThan(100)
+      await new Promise((r) => setTimeout(r, 1100))
+      await new Promise<void>((r) => s.send(encodeOsc('/tempo/raw', [177]), reaper.port, '127.0.0.1', () => r()))
+      await until(() => limited.status().transport.tempo === 177, 3000, 'REAPER followed after the burst')
+      expect((await fetch(`${limited.httpUrl}/health`)).status).toBe(200)
+      s.close()
+    } finally {
+      await daw.close()
+      await limited.close()
     }
   })
 })

@@ -63,15 +63,25 @@ describe('analyzePcm on the example song', () => {
     expect(fast.model.device).toBe(model.info.device)
   })
 
-  test('the fast path and the per-window path give close readings', async () => {
-    const naive = await analyzePcm({ pcm: song.pcm, model, lyrics, spans, audioPath: 'window' })
-    expect(naive.frames.length).toBe(fast.frames.length)
+  test('a given tempo gives a one-entry tempo map from 0; a measured tempo gives none', async () => {
+    expect(fast.tempoMap).toBeUndefined()
+    const given = await analyzePcm({ pcm: song.pcm.subarray(0, 16000 * 8), model, tempo: 128 })
+    expect(given.tempo).toBe(128)
+    expect(given.tempoMap).toEqual([{ time: 0, bpm: 128 }])
+  })
+
+  test('by default every window is encoded on its own (as the live bridge does); the long-stretch path stays close to it', async () => {
+    expect(fast.frames).toEqual((await analyzePcm({ pcm: song.pcm, model, lyrics, spans, audioPath: 'window' })).frames)
+    const stretch = await analyzePcm({ pcm: song.pcm, model, lyrics, spans, audioPath: 'fast' })
+    expect(stretch.frames.length).toBe(fast.frames.length)
     let worst = 0
-    fast.frames.forEach((f, i) => {
-      const g = naive.frames[i]!
+    stretch.frames.forEach((f, i) => {
+      const g = fast.frames[i]!
       worst = Math.max(worst, Math.abs(f.valence - g.valence), Math.abs(f.arousal - g.arousal), ...f.polarity.map((p, k) => Math.abs(p - g.polarity[k]!)))
     })
-    expect(worst).toBeLessThan(0.05)
+    // only a window's edge states differ (they hear the audio around it): 0.07 measured with the shipped model
+    expect(worst).toBeGreaterThan(0)
+    expect(worst).toBeLessThan(0.1)
   })
 
   test.runIf(model.info.trained)('flags the Chorus (happy music, sad words) and not the matching Verse and Bridge', () => {
@@ -89,6 +99,28 @@ describe('analyzePcm on the example song', () => {
       expect(c.score).toBeGreaterThanOrEqual(defaultPreset.conflictThreshold)
       expect(c.explanation).toMatch(new RegExp(`In ${c.section} the words read`))
     }
+  })
+
+  test("each section with lyrics names at most five of its own words whose valence leans its lyric label's way", () => {
+    const withLyrics = fast.sections.filter((s) => s.lyrics)
+    expect(withLyrics.map((s) => s.name)).toEqual(['Verse', 'Chorus', 'Bridge'])
+    for (const s of withLyrics) {
+      const { label, words } = s.lyrics!
+      expect(words.length).toBeLessThanOrEqual(5)
+      expect(new Set(words.map((w) => w.word)).size).toBe(words.length)
+      const sung = new Set(model.tokenizer.words(lyrics.filter((l) => l.start < s.end && l.end > s.start).map((l) => l.text).join('\n')))
+      for (const w of words) {
+        expect(sung).toContain(w.word)
+        if (label === 'positive') expect(w.valence).toBeGreaterThan(0)
+        if (label === 'negative') expect(w.valence).toBeLessThan(0)
+        expect(Math.abs(w.valence)).toBeGreaterThanOrEqual(0.1)
+        expect(w.t).toBeLessThan(s.end)
+      }
+      // strongest first
+      const strength = words.map((w) => Math.abs(w.valence))
+      expect(strength).toEqual([...strength].sort((x, y) => y - x))
+    }
+    for (const c of fast.conflicts) expect(c.lyrics.words).toEqual(fast.sections.find((s) => s.name === c.section)!.lyrics!.words)
   })
 
   test('a hop off the encoder grid (0.75 s) falls back to per-window inference and still covers the clip', async () => {

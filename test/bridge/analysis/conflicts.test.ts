@@ -10,8 +10,8 @@ const unsure: PolarityProbs = [0.4, 0.2, 0.4]
 
 function section(name: string, music: PolarityProbs, lyrics: PolarityProbs | null): Section {
   const audio = toReading({ valence: music[2] - music[0], arousal: 0.4, polarity: music })
-  const words = lyrics ? toReading({ valence: lyrics[2] - lyrics[0], arousal: -0.3, polarity: lyrics }) : null
-  return { start: 0, end: 16, name, source: 'file', ...audio, audio, lyrics: words, frames: 32 }
+  const sung = lyrics ? { ...toReading({ valence: lyrics[2] - lyrics[0], arousal: -0.3, polarity: lyrics }), words: [] } : null
+  return { start: 0, end: 16, name, source: 'file', ...audio, audio, lyrics: sung, frames: 32 }
 }
 
 const brightCues: MusicalCues = { tempoBpm: 135, mode: 'major', key: 'C major', loudnessDb: -14, brightnessHz: 2100 }

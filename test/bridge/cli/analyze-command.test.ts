@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process'
+import { runCli } from '../../helpers/run-cli.js'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import Ajv from 'ajv'
 import * as esbuild from 'esbuild'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -11,21 +10,12 @@ import { decodeAudioFile } from '../../../bridge/audio/decode.js'
 import { writeSong } from '../../../examples/make-examples.mjs'
 
 const root = join(import.meta.dirname, '../../..')
-const run = promisify(execFile)
 const cli = join(root, 'test-artifacts/cli-analyze/cli.js')
 const dir = await mkdtemp(join(tmpdir(), 'emolane-analyze-'))
 afterAll(() => rm(dir, { recursive: true, force: true }))
 
-/** Runs the built CLI; resolves with exit code and output (never rejects on a non-zero exit). */
-async function emolane(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: dir, maxBuffer: 64 << 20 })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+/** Runs the built CLI in the test folder. */
+const emolane = (...args: string[]) => runCli(cli, dir, ...args)
 
 const schema = JSON.parse(await readFile(join(root, 'bridge/analysis/analysis.schema.json'), 'utf8'))
 const ajv = new Ajv({ allErrors: true, strict: false })

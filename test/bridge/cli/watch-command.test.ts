@@ -1,3 +1,4 @@
+import { waitFor as waitUntil } from '../../helpers/wait.js'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -25,14 +26,6 @@ beforeAll(async () => {
 const schema = JSON.parse(await readFile(join(root, 'bridge/analysis/analysis.schema.json'), 'utf8'))
 const ajv = new Ajv({ allErrors: true, strict: false })
 ajv.addFormat('date-time', { validate: (s: string) => !Number.isNaN(Date.parse(s)) })
-
-async function waitFor(check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 describe('emolane watch', () => {
   test('analyses a bounce with its sidecar lyrics, again after an in-place render, writes valid JSON, stops on Ctrl+C', async () => {
@@ -84,3 +77,8 @@ describe('emolane watch', () => {
     expect(await new Promise<number | null>((resolve) => child.once('exit', resolve))).toBe(0)
   }, 90_000)
 })
+
+/** waitFor with this file's patience: 30_000 ms, polling every 50 ms. */
+function waitFor(check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
+  return waitUntil(check, ms, 50)
+}

@@ -1,4 +1,5 @@
 /** A REAPER session and captured audio driving the real bridge: transport, tempo, sections, lyrics and audio land in its timeline. */
+import { sleep, waitFor } from '../../helpers/wait.js'
 import { createSocket } from 'node:dgram'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { SectionSpan } from '../../../bridge/analysis/types.js'
@@ -15,15 +16,6 @@ const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting')
-    await sleep(20)
-  }
-}
 
 describe('DAW dialects into the live bridge', () => {
   test('REAPER transport, tempo, regions, lyric markers and captured audio reach the timeline; a renamed region replaces its section', async () => {

@@ -1,4 +1,6 @@
+import { waitFor as waitUntil } from '../../helpers/wait.js'
 import { createSocket, type Socket } from 'node:dgram'
+import { networkInterfaces } from 'node:os'
 import OSC from 'osc-js'
 import { afterEach, describe, expect, test } from 'vitest'
 import { attachDialects, parseDawSpec, type AttachedDialects } from '../../../bridge/daw/attach-dialects.js'
@@ -17,21 +19,19 @@ function pack(e: OscEvent): Uint8Array {
   return new OSC.TypedMessage(e.address, e.args.map((a) => ({ type: a.type, value: a.value }) as never)).pack()
 }
 
-function udp(): Promise<Socket> {
+function udp(address = '127.0.0.1'): Promise<Socket> {
   const s = createSocket('udp4')
   cleanups.push(() => new Promise<void>((r) => s.close(() => r())))
-  return new Promise((resolve) => s.bind(0, '127.0.0.1', () => resolve(s)))
+  return new Promise((resolve) => s.bind(0, address, () => resolve(s)))
 }
 
-const send = (s: Socket, data: Uint8Array, port: number) => new Promise<void>((resolve, reject) => s.send(data, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())))
+const send = (s: Socket, data: Uint8Array, port: number, host = '127.0.0.1') => new Promise<void>((resolve, reject) => s.send(data, port, host, (err) => (err ? reject(err) : resolve())))
 
-async function waitFor(check: () => boolean, ms = 3000): Promise<void> {
-  const until = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
+/** A second address of this machine to send from: its LAN address where it has one, else 127.0.0.2 (all of 127/8 is loopback on Linux). */
+const otherAddress =
+  Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.2'
 
 async function attach(input: RecordingInput, specs: string[], errors: BridgeErrorInfo[] = []): Promise<AttachedDialects> {
   const attached = await attachDialects(input, specs, { onError: (e) => errors.push(e), markerDebounceMs: 20 })
@@ -140,3 +140,65 @@ describe('dialects over UDP', () => {
     expect(parseDawSpec('./my-daw.json')).toEqual({ dialect: './my-daw.json' })
   })
 })
+
+describe('who a dialect port hears', () => {
+  test('bound off loopback, a sender not on --daw-allow is dropped with daw-not-allowed; an allowed one still moves the transport', async () => {
+    const input = new RecordingInput()
+    const errors: BridgeErrorInfo[] = []
+    const attached = await attachDialects(input, ['reaper:0'], { host: '0.0.0.0', allow: [otherAddress], onError: (e) => errors.push(e), markerDebounceMs: 20 })
+    cleanups.push(() => attached.close())
+    const listener = attached.listeners[0]!
+    expect(listener.host).toBe('0.0.0.0')
+    const stranger = await udp('127.0.0.1')
+    const daw = await udp(otherAddress)
+    await send(stranger, encodeOsc('/tempo/raw', [140]), listener.port)
+    await send(stranger, encodeOsc('/time', [33]), listener.port)
+    await waitFor(() => errors.length === 2)
+    await send(daw, encodeOsc('/tempo/raw', [128]), listener.port, otherAddress)
+    await send(daw, encodeOsc('/time', [12]), listener.port, otherAddress)
+    await send(daw, encodeOsc('/play', [1]), listener.port, otherAddress)
+    await waitFor(() => input.summary().includes('play'))
+    expect(input.summary()).toEqual(['tempo 128', 'seek 12', 'play'])
+    expect(errors.map((e) => [e.code, e.source])).toEqual([
+      ['daw-not-allowed', 'daw-reaper'],
+      ['daw-not-allowed', 'daw-reaper'],
+    ])
+    expect(errors[0]!.message).toMatch(new RegExp(`reaper: dropped a \\d+-byte datagram from 127\\.0\\.0\\.1:${stranger.address().port}: not in --daw-allow \\(${otherAddress.replace(/\./g, '\\.')}\\)`))
+    expect(listener.stats).toMatchObject({ packets: 5, refused: 2, messages: 3 })
+  })
+
+  test('off loopback without an allow-list nothing binds: a TypeError naming --daw-allow', async () => {
+    const input = new RecordingInput()
+    const attempt = attachDialects(input, ['reaper:0'], { host: '0.0.0.0' })
+    await expect(attempt).rejects.toThrow(TypeError)
+    await expect(attachDialects(input, ['reaper:0'], { host: '0.0.0.0' })).rejects.toThrow(/DAW dialect ports on 0\.0\.0\.0 \(not loopback\) need --daw-allow/)
+  })
+
+  test('a burst past the per-sender rate is refused as rate-limited and counted; the DAW is followed again once it slows down', async () => {
+    const input = new RecordingInput()
+    const errors: BridgeErrorInfo[] = []
+    const attached = await attachDialects(input, ['reaper:0'], { maxMessagesPerSecond: 50, onError: (e) => errors.push(e) })
+    cleanups.push(() => attached.close())
+    const listener = attached.listeners[0]!
+    const sender = await udp()
+    for (let k = 0; k < 300; k++) {
+      await send(sender, encodeOsc('/tempo/raw', [60 + (k % 100)]), listener.port)
+      // let the listener read (it shares this thread; the kernel's receive buffer holds ~250 datagrams)
+      if (k % 25 === 24) await new Promise((r) => setImmediate(r))
+    }
+    await waitFor(() => listener.stats.packets === 300)
+    const limited = errors.filter((e) => e.code === 'rate-limited')
+    // one second of budget is 50 datagrams, plus what refills while the burst is sent
+    expect(limited.length).toBeGreaterThan(100)
+    expect(limited.length).toBe(listener.stats.refused)
+    expect(limited[0]!.message).toMatch(/reaper: dropped a \d+-byte datagram from 127\.0\.0\.1:\d+: over the rate limit \(options maxMessagesPerSecond, maxBytesPerSecond\)/)
+    await new Promise((r) => setTimeout(r, 1100))
+    await send(sender, encodeOsc('/tempo/raw', [177]), listener.port)
+    await waitFor(() => input.state().tempo === 177)
+  })
+})
+
+/** waitFor with this file's patience: 3000 ms, polling every 10 ms. */
+function waitFor(check: () => boolean | Promise<boolean>, ms = 3000): Promise<void> {
+  return waitUntil(check, ms, 10)
+}

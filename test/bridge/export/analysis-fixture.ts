@@ -67,7 +67,7 @@ export function makeAnalysis(options: FixtureOptions = {}): Analysis {
   const names = ['Verse', 'Chorus', 'Bridge']
   const sections = names.map((name, i) => {
     const r = reading(0, 0)
-    return { start: i * third, end: (i + 1) * third, name, source: 'detected' as const, ...r, audio: r, lyrics: r, frames: 1 }
+    return { start: i * third, end: (i + 1) * third, name, source: 'detected' as const, ...r, audio: r, lyrics: { ...r, words: [] }, frames: 1 }
   })
   const conflicts = [
     {

@@ -112,6 +112,33 @@ describe('DAWproject export', () => {
     for (const f of a.frames) expect(Math.abs(rampAt(inSeconds, f.t) - (f.valence + 1) / 2)).toBeLessThanOrEqual(0.01)
   })
 
+  test('points in beats on a tempo map (120 bpm, then 90 from 10 s) convert back to the frame times, and the changes become tempo automation', async () => {
+    const a = { ...makeAnalysis({ duration: 60, tempo: 90 }), tempoMap: [{ time: 0, bpm: 120 }, { time: 10, bpm: 90 }] }
+    const beats = await exportAnalysis(a, { to: 'dawproject', mapping, timeUnit: 'beats' })
+    const project = strFromU8(unzipSync(beats.bytes)['project.xml']!)
+    if (hasXmllint) expect(xmllintErrors(project, 'Project.xsd', 'project-tempo-map.xml')).toBe('')
+    const { unit, tempo, lanes } = readLanes(project)
+    expect(unit).toBe('beats')
+    expect(tempo).toBe(120)
+    const doc = new new Window().DOMParser().parseFromString(project, 'application/xml')
+    const automation = doc.getElementsByTagName('TempoAutomation')[0]!
+    expect(automation.getAttribute('timeUnit')).toBe('beats')
+    expect(automation.getElementsByTagName('Target')[0]!.getAttribute('parameter')).toBe('tempo')
+    const changes = [...automation.getElementsByTagName('RealPoint')].map((p) => [Number(p.getAttribute('time')), Number(p.getAttribute('value')), p.getAttribute('interpolation')])
+    expect(changes).toEqual([
+      [0, 120, 'hold'],
+      [20, 90, 'hold'],
+    ])
+    // beats to seconds through those changes: 2 beats a second up to beat 20, then 1.5
+    const toSeconds = (beat: number): number => (beat <= 20 ? beat / 2 : 10 + (beat - 20) / 1.5)
+    const inSeconds = lanes[0]!.points.map((p) => ({ time: toSeconds(p.time), value: p.value }))
+    expect(lanes[0]!.points.at(-1)!.time).toBeGreaterThan(20)
+    for (const f of a.frames) expect(Math.abs(rampAt(inSeconds, f.t) - (f.valence + 1) / 2)).toBeLessThanOrEqual(0.01)
+    // in seconds the points need no map, and equal the beat points' times converted back
+    const seconds = readLanes(strFromU8(unzipSync((await exportAnalysis(a, { to: 'dawproject', mapping, timeUnit: 'seconds' })).bytes)['project.xml']!))
+    expect(seconds.lanes[0]!.points.map((p) => p.time)).toEqual(inSeconds.map((p) => expect.closeTo(p.time, 6)))
+  })
+
   test('the zip opens with the system unzip tool when it is installed', async () => {
     const hasUnzip = spawnSync('unzip', ['-v']).status === 0
     if (!hasUnzip) return

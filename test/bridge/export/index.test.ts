@@ -47,6 +47,29 @@ describe('exportAnalysis', () => {
     await expect(exportAnalysis(a, { to: 'dawproject', timeUnit: 'bars' as never })).rejects.toThrow(/timeUnit must be 'seconds' or 'beats'/)
   })
 
+  test('with a tempo map, formats in seconds (REAPER, JSON, CSV times) are unchanged and CSV beats follow the map', async () => {
+    const plain = makeAnalysis({ duration: 40, tempo: 120 })
+    const mapped = { ...plain, tempoMap: [{ time: 0, bpm: 120 }, { time: 10, bpm: 90 }] }
+    for (const to of ['rpp', 'json'] as const) {
+      expect(new TextDecoder().decode((await exportAnalysis(mapped, { to, mapping: 'filter-arousal' })).bytes)).toBe(new TextDecoder().decode((await exportAnalysis(plain, { to, mapping: 'filter-arousal' })).bytes))
+    }
+    const rows = (x: typeof plain) => exportAnalysis(x, { to: 'csv', mapping: 'filter-arousal' }).then((r) => new TextDecoder().decode(r.bytes).trim().split('\r\n').slice(1).map((l) => l.split(',')))
+    const [a, b] = [await rows(plain), await rows(mapped)]
+    expect(b.map((r) => r[4])).toEqual(a.map((r) => r[4]))
+    for (const r of b) {
+      const t = Number(r[4])
+      expect(Number(r[5])).toBeCloseTo(t <= 10 ? 2 * t : 20 + 1.5 * (t - 10), 6)
+    }
+  })
+
+  test('a broken tempo map is refused naming the entry; an empty one falls back to the tempo', async () => {
+    const a = makeAnalysis({ tempo: 96 })
+    await expect(exportAnalysis({ ...a, tempoMap: [{ time: 0, bpm: 120 }, { time: 0, bpm: 90 }] }, { to: 'mid' })).rejects.toThrow(/analysis tempoMap\[1\] is \{"time":0,"bpm":90\}; expected \{time: seconds >= 0, after the change before it, bpm: 1..1000\}/)
+    await expect(exportAnalysis({ ...a, tempoMap: [{ time: 0, bpm: Number.NaN }] }, { to: 'dawproject' })).rejects.toThrow(AnalysisError)
+    const empty = await exportAnalysis({ ...a, tempoMap: [] }, { to: 'json', mapping: 'filter-arousal' })
+    expect(JSON.parse(new TextDecoder().decode(empty.bytes)).tempo).toBe(96)
+  })
+
   test('a file path as mapping is refused (the HTTP route passes request text here), without reading it', async () => {
     await expect(exportAnalysis(makeAnalysis(), { to: 'csv', mapping: '/etc/passwd' })).rejects.toThrow(/mapping must be a preset name \(see listMappings\) or a mapping object, got "\/etc\/passwd"/)
     await expect(exportAnalysis(makeAnalysis(), { to: 'csv', mapping: 'package.json' })).rejects.toThrow(/must be a preset name/)

@@ -101,6 +101,49 @@ describe('SMF export', () => {
     await expect(exportAnalysis(makeAnalysis(), { to: 'mid', mapping: fine })).rejects.toThrow(/tolerance 0.002 is finer than 7-bit CC can hold .*raise it to at least 0.0039.* or export 14-bit pairs/)
   })
 
+  test('a tempo change at 10 s from 120 to 90 bpm: a tempo event per change at its tick, and CC read back on those events matches every frame', async () => {
+    const a: Analysis = { ...makeAnalysis({ duration: 60, tempo: 90 }), tempoMap: [{ time: 0, bpm: 120 }, { time: 10, bpm: 90 }] }
+    const midi = await exportMid(a, valenceArousal)
+    const ppq = midi.header.ticksPerBeat!
+    // the conductor track's tempo events, with their absolute ticks
+    const tempos: { tick: number; usPerBeat: number }[] = []
+    let tick = 0
+    for (const e of midi.tracks[0]!) {
+      tick += e.deltaTime
+      if (e.type === 'setTempo') tempos.push({ tick, usPerBeat: e.microsecondsPerBeat })
+    }
+    // 10 s at 120 bpm = 20 beats
+    expect(tempos).toEqual([
+      { tick: 0, usPerBeat: 500_000 },
+      { tick: 20 * ppq, usPerBeat: 666_667 },
+    ])
+    // ticks to seconds through the file's own tempo events, as a DAW reads it
+    const seconds = (t: number): number => {
+      let s = 0
+      for (let i = 0; i < tempos.length; i++) {
+        const from = tempos[i]!.tick
+        const to = i + 1 < tempos.length ? Math.min(t, tempos[i + 1]!.tick) : t
+        if (to > from) s += ((to - from) / ppq) * (tempos[i]!.usPerBeat / 1e6)
+      }
+      return s
+    }
+    const ticks: number[] = []
+    tick = 0
+    for (const e of midi.tracks[1]!) {
+      tick += e.deltaTime
+      if (e.type === 'controller' && e.controllerType === 20) ticks.push(tick, e.value)
+    }
+    const cc = [] as { t: number; value: number }[]
+    for (let i = 0; i < ticks.length; i += 2) cc.push({ t: seconds(ticks[i]!), value: ticks[i + 1]! })
+    expect(cc.some((e) => e.t > 10)).toBe(true)
+    const halfTick = 0.5 * (60 / 90 / ppq)
+    const worst = (events: { t: number; value: number }[]): number => Math.max(...a.frames.map((f) => Math.abs(heldAt(events, f.t, halfTick) / 127 - (f.valence + 1) / 2)))
+    expect(worst(cc)).toBeLessThanOrEqual(0.01)
+    // read on the first tempo alone (the old one-tempo file), the events after 10 s land a quarter too early
+    const oneTempo = cc.map((e, i) => ({ ...e, t: (ticks[2 * i]! / ppq) * 0.5 }))
+    expect(worst(oneTempo)).toBeGreaterThan(0.05)
+  })
+
   test('section names become markers on the conductor track', async () => {
     const midi = await exportMid(makeAnalysis({ duration: 60 }), 'filter-arousal')
     const markers = midi.tracks[0]!.filter((e) => e.type === 'marker').map((e) => (e as { text: string }).text)

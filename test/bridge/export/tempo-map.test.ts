@@ -31,3 +31,19 @@ test('a map that does not start at beat 0 or goes backwards is refused', () => {
   expect(() => new TempoMap([{ beat: 1, bpm: 120 }])).toThrow(/must start with a change at beat 0/)
   expect(() => new TempoMap([{ beat: 0, bpm: 120 }, { beat: 0, bpm: 90 }])).toThrow(/increasing beat order/)
 })
+
+test('a map from tempo changes at song times: the first holds from 0, later ones from their time', () => {
+  const map = TempoMap.fromTimes([
+    { time: 2, bpm: 120 },
+    { time: 10, bpm: 90 },
+    { time: 20, bpm: 180 },
+  ])
+  expect(map.changes.map((c) => [c.beat, c.bpm, c.seconds])).toEqual([
+    [0, 120, 0],
+    [20, 90, 10],
+    [35, 180, 20],
+  ])
+  expect(map.secondsToBeats(12)).toBe(23)
+  expect(() => TempoMap.fromTimes([])).toThrow(/needs at least one tempo/)
+  expect(() => TempoMap.fromTimes([{ time: 5, bpm: 120 }, { time: 5, bpm: 90 }])).toThrow(/increasing song times, got 5 s after 5 s/)
+})

@@ -66,3 +66,28 @@ test('replaying records: newer frames replace older at the same time, invalidati
   expect(s.lyrics.map((l) => l.text)).toEqual(['new'])
   expect(s.tempo).toBe(90)
 })
+
+test('replaying tempo records rebuilds the tempo map; older records without a time keep only the tempo', () => {
+  const s = empty()
+  applyRecords(
+    s,
+    [
+      { k: 'tempo', bpm: 100 },
+      { k: 'tempo', bpm: 120, time: 0 },
+      { k: 'tempo', bpm: 90, time: 10 },
+      { k: 'tempo', bpm: 95, time: 10.0004 },
+      { k: 'tempo', bpm: 140, time: 30 },
+    ],
+    sameStart,
+  )
+  expect(s.tempoMap).toEqual([
+    { time: 0, bpm: 120 },
+    { time: 10.0004, bpm: 95 },
+    { time: 30, bpm: 140 },
+  ])
+  expect(s.tempo).toBe(140)
+  const old = empty()
+  applyRecords(old, [{ k: 'tempo', bpm: 90 }], sameStart)
+  expect(old.tempo).toBe(90)
+  expect(old.tempoMap).toBeUndefined()
+})

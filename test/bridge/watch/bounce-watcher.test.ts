@@ -1,3 +1,4 @@
+import { sleep, waitFor } from '../../helpers/wait.js'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -13,16 +14,6 @@ const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c()
 })
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting')
-    await sleep(20)
-  }
-}
 
 function folder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'emolane-watch-'))
