@@ -51,6 +51,11 @@ def preflight() -> None:
         raise TrainingDataError(f"datasets folder {root} lacks {missing}: expected the layout of its README.md")
     load_tokenizer()
     load_splits()
+    try:
+        import matplotlib  # noqa: F401  the card's figures (model/evaluate_card.py)
+    except ImportError as e:
+        raise TrainingDataError("matplotlib is missing: the evaluation draws the model card's figures with it "
+                                "(apt-get install python3-matplotlib)") from e
     warning = blas_warning()
     if warning:
         print(f"warning: {warning}", file=sys.stderr, flush=True)

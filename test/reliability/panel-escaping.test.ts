@@ -118,7 +118,7 @@ describe('hostile lyric text in the real panel, from the real bridge (Chromium)'
     for (const tag of ['img', 'iframe', 'a']) expect(elements.filter((e) => e.tag === tag), tag).toEqual([])
     expect(elements.filter((e) => Object.keys(e.attrs).some((a) => /^on|^srcdoc$/i.test(a)))).toEqual([])
     expect(elements.filter((e) => e.tag === 'style' && e.text.includes('display:none'))).toEqual([])
-    expect(elements.filter((e) => Object.values(e.attrs).some((v) => /__pwned/.test(v) && !/^(title|aria-label|data-section)$/.test(Object.keys(e.attrs).find((k) => e.attrs[k] === v)!)))).toEqual([])
+    expect(elements.filter((e) => Object.values(e.attrs).some((v) => /__pwned/.test(v) && !/^(title|aria-label|data-section|data-conflict)$/.test(Object.keys(e.attrs).find((k) => e.attrs[k] === v)!)))).toEqual([])
     expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined()
     // hover and click over every lyric, as a user would
     for (const line of await page.locator('el-lyric-lane .line').all()) {
