@@ -11,8 +11,9 @@ import { writeMidi, type MidiEvent } from 'midi-file'
 import { describe, expect, test } from 'vitest'
 import type { LyricLine } from '../../bridge/analysis/types.js'
 import { FileFormatError, parseLyrics, type LyricFormat } from '../../bridge/lyrics/index.js'
-import { checkLyricLines, expectClearError, fuzzRuns, fuzzTimeoutMs, hostileBytes, messageShape, Outcomes, utf8 } from './fuzz-support.js'
+import { checkLyricLines, expectClearError, fuzzRuns, fuzzSeed, fuzzTimeoutMs, hostileBytes, messageShape, Outcomes, utf8 } from './fuzz-support.js'
 
+const SEED = fuzzSeed(1001)
 const RUNS = fuzzRuns(1500)
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'lyrics')
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(FIXTURES, name)))
@@ -82,12 +83,13 @@ const midiFile = fc
     return Uint8Array.from(writeMidi({ header: { format: 0, numTracks: 1, ticksPerBeat: tpq }, tracks: [track] }))
   })
 
-const cases: { name: string; format: LyricFormat; seeds: string[]; shaped: fc.Arbitrary<Uint8Array> }[] = [
+/** `anyText`: the format reads any text (plain text), so a run may refuse nothing: only files sniffed as another format are refused. */
+const cases: { name: string; format: LyricFormat; seeds: string[]; shaped: fc.Arbitrary<Uint8Array>; anyText?: boolean }[] = [
   { name: 'LRC', format: 'lrc', seeds: ['song.lrc', 'latin1.lrc', 'broken-time.lrc', 'broken-untimed.lrc'], shaped: lrcText.map(utf8) },
   { name: 'SRT', format: 'srt', seeds: ['song.srt', 'utf16.srt', 'broken-timing.srt', 'broken-backwards.srt'], shaped: subtitleText(false).map(utf8) },
   { name: 'WebVTT', format: 'vtt', seeds: ['song.vtt', 'broken-header.vtt'], shaped: subtitleText(true).map(utf8) },
   { name: 'UltraStar', format: 'ultrastar', seeds: ['ultrastar.txt', 'broken-note.txt'], shaped: ultraStarText.map(utf8) },
-  { name: 'plain text', format: 'text', seeds: ['plain.txt'], shaped: plainText.map(utf8) },
+  { name: 'plain text', format: 'text', seeds: ['plain.txt'], shaped: plainText.map(utf8), anyText: true },
   { name: 'MIDI lyrics', format: 'midi', seeds: ['song.mid', 'broken-truncated.mid'], shaped: midiFile },
   { name: '.kar karaoke', format: 'kar', seeds: ['song.kar'], shaped: midiFile },
 ]
@@ -103,12 +105,12 @@ describe('lyric file readers under fuzzing', () => {
           fc.property(fc.oneof({ weight: 3, arbitrary: hostileBytes(seeds) }, { weight: 2, arbitrary: c.shaped }), fc.boolean(), (bytes, sniff) => {
             readCase(bytes, sniff ? undefined : c.format, outcomes)
           }),
-          { numRuns: RUNS },
+          { numRuns: RUNS, seed: SEED },
         )
         expect(outcomes.total).toBe(RUNS)
         // the fuzz reached both sides: some files read, many were refused for several reasons
         expect(outcomes.counts.get('accepted') ?? 0).toBeGreaterThan(0)
-        expect(outcomes.rejected).toBeGreaterThan(0)
+        if (!c.anyText) expect(outcomes.rejected).toBeGreaterThan(0)
       },
       fuzzTimeoutMs(30_000),
     )

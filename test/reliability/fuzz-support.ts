@@ -15,6 +15,11 @@ export function fuzzRuns(short: number): number {
   return LONG ? 100_000 : short
 }
 
+/** The fast-check seed of a fuzz test: `EMOLANE_FUZZ_SEED` when set (other cases), else the test's own (the same cases every run). */
+export function fuzzSeed(own: number): number {
+  return Number(process.env.EMOLANE_FUZZ_SEED ?? own)
+}
+
 /** Seconds a whole fuzz test may take: long runs get minutes. */
 export function fuzzTimeoutMs(shortMs: number, longMs = 900_000): number {
   return LONG ? longMs : shortMs
