@@ -5,16 +5,28 @@ import { moodCarriers } from './explain-conflict.js'
 import { linesIn } from './lyric-context.js'
 import type { LyricLine, MoodWord, Section, Seconds } from './types.js'
 
-/** What reading a section's word moods needs from the model (encodings are cached there). */
-export type WordModel = Pick<EmotionModel, 'encodeLyrics'> & { tokenizer?: Pick<WordPieceTokenizer, 'words'> }
+/** What reading a section's word moods needs from the model (encodings are cached there; a batch call, where there is one, encodes many at once). */
+export type WordModel = Pick<EmotionModel, 'encodeLyrics'> & Partial<Pick<EmotionModel, 'encodeLyricsBatch'>> & { tokenizer?: Pick<WordPieceTokenizer, 'words'> }
+
+/** The text the model reads for the lines sung in [start, end): one line each, blank ones left out. */
+function textIn(lyrics: readonly LyricLine[], start: Seconds, end: Seconds): { lines: LyricLine[]; text: string } {
+  const lines = linesIn(lyrics, start, end)
+  return { lines, text: lines.map((l) => l.text.trim()).filter(Boolean).join('\n') }
+}
 
 /** Word moods of the lines sung in [start, end), each with the time it is first sung there; [] where nothing is. */
 export async function wordMoodsIn(lyrics: readonly LyricLine[], start: Seconds, end: Seconds, model: WordModel): Promise<MoodWord[]> {
-  const lines = linesIn(lyrics, start, end)
-  const text = lines.map((l) => l.text.trim()).filter(Boolean).join('\n')
+  const { lines, text } = textIn(lyrics, start, end)
   if (!text) return []
   const words = (await model.encodeLyrics(text)).words
   return words.map((w) => ({ ...w, ...timeOf(w.word, lines, model.tokenizer) }))
+}
+
+/** Encodes the lyrics of all these spans in one batch (into the model's cache), so that wordMoodsIn over them runs no encoder one text at a time. */
+export async function encodeSpanLyrics(lyrics: readonly LyricLine[], spans: readonly { start: Seconds; end: Seconds }[], model: WordModel): Promise<void> {
+  if (!model.encodeLyricsBatch) return
+  const texts = [...new Set(spans.map((s) => textIn(lyrics, s.start, s.end).text).filter(Boolean))]
+  if (texts.length > 1) await model.encodeLyricsBatch(texts)
 }
 
 /** The sections, each with a lyrics reading given its mood carriers (see moodCarriers) out of `words(section)`. */

@@ -7,7 +7,7 @@ import { detectConflicts } from './conflicts.js'
 import { loudnessDb, measureCues } from './cues.js'
 import { defaultPreset, type AnalysisPreset } from './presets.js'
 import { detectSections } from './section-detection.js'
-import { withMoodWords, wordMoodsIn, type WordModel } from './section-words.js'
+import { encodeSpanLyrics, withMoodWords, wordMoodsIn, type WordModel } from './section-words.js'
 import { aggregateSections } from './sections.js'
 import { summarize } from './summary.js'
 import type { Conflict, Frame, LyricLine, MusicalCues, Section, SectionSpan, Seconds, Summary } from './types.js'
@@ -78,7 +78,9 @@ export async function analyzeTimeline(input: TimelineInput): Promise<TimelineRes
       return songLoudness
     },
   }
-  const sections = await withMoodWords(aggregateSections(input.frames, spans), (s) => wordMoodsIn(input.lyrics, s.start, s.end, input.model))
+  const aggregated = aggregateSections(input.frames, spans)
+  await encodeSpanLyrics(input.lyrics, aggregated.filter((s) => s.lyrics), input.model)
+  const sections = await withMoodWords(aggregated, (s) => wordMoodsIn(input.lyrics, s.start, s.end, input.model))
   const cueCache = new Map<Section, MusicalCues | null>()
   const conflicts = await detectConflicts(sections, {
     threshold: preset.conflictThreshold,

@@ -153,7 +153,12 @@ export class WorkerModel implements AnalysisModel {
 
   /** Runs the text encoder on one lyric context (cached in the model thread). */
   async encodeLyrics(text: string): Promise<LyricsEncoding> {
-    return (await (await this.worker()).call<LyricsEncoding[]>('encodeLyrics', [text]))[0]!
+    return (await this.encodeLyricsBatch([text]))[0]!
+  }
+
+  /** Runs the text encoder on several lyric contexts in batches (cached in the model thread). */
+  async encodeLyricsBatch(texts: string[]): Promise<LyricsEncoding[]> {
+    return (await this.worker()).call<LyricsEncoding[]>('encodeLyrics', texts)
   }
 
   /** Cache statistics of the lyric encoder (in the model thread). */

@@ -23,6 +23,8 @@ describe('bad input over real sockets: a clear error on the feed, the bridge kee
   let baseline: Frame[]
   const udp = createSocket('udp4')
   const data = tempDataDir()
+  /** Lines the bridge logged. */
+  const logged: string[] = []
   let ws: WebSocket
 
   const sendUdp = (bytes: Uint8Array): Promise<void> =>
@@ -42,11 +44,13 @@ describe('bad input over real sockets: a clear error on the feed, the bridge kee
     const info = (msg as { error: BridgeErrorInfo }).error
     expect(info.message.length).toBeGreaterThan(20)
     expect(bridge.errors.count(code)).toBeGreaterThan(0)
+    // and the same error in the bridge's log, naming where it came from
+    expect(logged.some((line) => line.includes(`: ${code}: ${info.message}`) && line.includes(info.source))).toBe(true)
     return info
   }
 
   beforeAll(async () => {
-    bridge = await startBridge({ dataDir: data.dir, maxMessageBytes: 1 << 20, maxLyricChars: 500 })
+    bridge = await startBridge({ dataDir: data.dir, maxMessageBytes: 1 << 20, maxLyricChars: 500, log: (line) => logged.push(line) })
     feed = await FeedClient.connect(bridge.httpUrl!)
     const clip = await demoClip(12, 16000)
     const target = await openTarget(`udp://127.0.0.1:${bridge.oscPort}`)

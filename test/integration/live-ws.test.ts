@@ -5,7 +5,7 @@ import { planWindows } from '../../bridge/analysis/windows.js'
 import type { Bridge } from '../../bridge/server/bridge.js'
 import { playInto } from '../../bridge/stream/file-player.js'
 import { openTarget } from '../../bridge/stream/stream-target.js'
-import { demoClip, FeedClient, sharedModel, startBridge, tempDataDir } from './live-helpers.js'
+import { demoClip, FeedClient, modelIsTrained, sharedModel, startBridge, tempDataDir } from './live-helpers.js'
 
 const CLIP = 30
 const RATE = 16000
@@ -52,6 +52,11 @@ describe('the same clip over WebSocket (OSC packets + binary audio frames)', () 
     expect(live.sections.map((s) => [s.name, s.label])).toEqual(offline.sections.map((s) => [s.name, s.label]))
     expect(live.conflicts.map((c) => c.section)).toEqual(offline.conflicts.map((c) => c.section))
     expect(feed.of('error')).toEqual([])
+  })
+
+  test.runIf(modelIsTrained())('flags the Chorus built to conflict (happy music, sad words) but not the matching Verse', () => {
+    expect(live.conflicts.map((c) => c.section)).toEqual(['Chorus'])
+    expect(feed.of('conflicts').at(-1)!.conflicts.map((c) => c.section)).toEqual(['Chorus'])
   })
 
   test('a seek and a re-recorded passage re-analyse the frames over it and nothing else', async () => {
