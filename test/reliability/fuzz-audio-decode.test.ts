@@ -1,6 +1,6 @@
 /**
  * Fuzzing audio decoding (what `emolane analyze`, `watch` and `stream` read): WAV, MP3, FLAC, Ogg
- * Vorbis files truncated, flipped, spliced and grown. Each case decodes to PCM that the
+ * Vorbis and AAC (ADTS, MP4) files truncated, flipped, spliced and grown. Each case decodes to PCM that the
  * analysis accepts or refuses with an AudioInputError, or fails with an AudioDecodeError naming the
  * file and the formats expected; the process never aborts and never allocates without bound.
  */
@@ -42,6 +42,8 @@ const cases = [
   { name: 'MP3', seeds: ['demo-head.mp3'] },
   { name: 'FLAC', seeds: ['tone.flac'] },
   { name: 'Ogg Vorbis', seeds: ['tone.ogg'] },
+  // 1 s of 440 Hz at 22.05 kHz, 32 kbit/s (made once with ffmpeg's aac encoder): ADTS and MP4
+  { name: 'AAC', seeds: ['tone.aac', 'tone.m4a'] },
 ]
 
 describe('audio decoding under fuzzing', () => {

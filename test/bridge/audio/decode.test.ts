@@ -61,6 +61,16 @@ describe('decodeAudioFile', () => {
     }
   })
 
+  test('decodes AAC, raw (ADTS .aac) and in MP4 (.m4a)', async () => {
+    // 1 s of 440 Hz at amplitude 1/16, 22.05 kHz, 32 kbit/s (test/reliability/fixtures, made with ffmpeg)
+    for (const name of ['tone.aac', 'tone.m4a']) {
+      const a = await decodeAudioFile(join(import.meta.dirname, '../../reliability/fixtures', name))
+      expect(a.duration).toBeGreaterThan(0.99)
+      expect(a.duration).toBeLessThan(1.1) // the encoder's priming samples
+      expect(rms(a.pcm.subarray(2000, 14000))).toBeCloseTo(1 / 16 / Math.SQRT2, 2)
+    }
+  })
+
   test('a missing file says it cannot be read', async () => {
     await expect(decodeAudioFile(join(dir, 'nope.wav'))).rejects.toThrow(/cannot read audio file .*nope\.wav: ENOENT/)
   })
