@@ -16,3 +16,6 @@ export class FileFormatError extends Error {
     this.byte = where.byte
   }
 }
+
+/** Where in its file a lyric line or section was read: the 1-based line (text formats), or the 1-based MIDI track and the tick. */
+export type FilePlace = { line: number } | { track: number; tick: number }

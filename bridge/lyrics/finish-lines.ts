@@ -3,6 +3,7 @@
  * file gave none (the next line's start, the song's end, or a length estimated from the words).
  */
 import type { LyricLine, Seconds } from '../analysis/types.js'
+import type { FilePlace } from './file-format-error.js'
 import { nextLaterStart } from './next-start.js'
 
 /** A line as a parser found it; `end` absent where the format gives no end time. */
@@ -11,6 +12,8 @@ export type RawLine = {
   end?: Seconds
   text: string
   words?: { start: Seconds; end?: Seconds; text: string }[]
+  /** Where the file has this line, for error messages */
+  at?: FilePlace
 }
 
 export type FinishOptions = {
@@ -27,11 +30,17 @@ const defaults = { secondsPerWord: 0.5, minLastLine: 2, maxLastLine: 8, maxInfer
 
 /** Sorts lines (stable) and fills in missing end times; drops lines whose text is empty. */
 export function finishLines(raw: RawLine[], opts: FinishOptions = {}): LyricLine[] {
+  return finishLinesAt(raw, opts).lines
+}
+
+/** finishLines, also saying where each finished line is in its file (`at[i]` for `lines[i]`, from the raw line's `at`). */
+export function finishLinesAt(raw: RawLine[], opts: FinishOptions = {}): { lines: LyricLine[]; at: (FilePlace | undefined)[] } {
   const lines = raw
     .map((l, i) => ({ l, i }))
     .sort((a, b) => a.l.start - b.l.start || a.i - b.i)
     .map(({ l }) => l)
   const out: LyricLine[] = []
+  const at: (FilePlace | undefined)[] = []
   const later = nextLaterStart(lines)
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!
@@ -59,8 +68,9 @@ export function finishLines(raw: RawLine[], opts: FinishOptions = {}): LyricLine
         })
     }
     out.push(finished)
+    at.push(line.at)
   }
-  return out
+  return { lines: out, at }
 }
 
 const wordCount = (text: string): number => text.split(/\s+/).filter(Boolean).length

@@ -9,7 +9,7 @@ import { decodeText } from './decode-text.js'
 import { formatFromName, isMidiBytes, LYRIC_FORMATS, sniffTextFormat, type LyricFormat } from './detect-format.js'
 import { checkLineTimes } from './check-times.js'
 import { FileFormatError } from './file-format-error.js'
-import { finishLines, type RawLine } from './finish-lines.js'
+import { finishLinesAt, type RawLine } from './finish-lines.js'
 import { parseLrc } from './lrc.js'
 import { parseMidiLyrics } from './midi-lyrics.js'
 import { parsePlainText } from './plain-text.js'
@@ -103,10 +103,9 @@ function decodeLyrics(input: string | Uint8Array, format: LyricFormat | undefine
 
 function placeLyrics(decoded: Decoded, opts: LyricsOptions): LyricLine[] {
   const file = opts.file ?? '<input>'
-  if ('bytes' in decoded) {
-    return checkLineTimes(finishLines(parseMidiLyrics(decoded.bytes, { file, encoding: opts.encoding, kar: decoded.format === 'kar' }), opts), file)
-  }
-  return checkLineTimes(finishLines(parseText(decoded.text, decoded.format, file, opts), opts), file)
+  const raw = 'bytes' in decoded ? parseMidiLyrics(decoded.bytes, { file, encoding: opts.encoding, kar: decoded.format === 'kar' }) : parseText(decoded.text, decoded.format, file, opts)
+  const { lines, at } = finishLinesAt(raw, opts)
+  return checkLineTimes(lines, file, at)
 }
 
 function parseText(text: string, format: Exclude<LyricFormat, 'midi' | 'kar'>, file: string, opts: LyricsOptions): RawLine[] {

@@ -18,7 +18,7 @@ const MAX_EXPANDED = 250_000
 
 /** Parses LRC text into raw lines (times corrected by the offset tag). */
 export function parseLrc(text: string, file = '<input>'): RawLine[] {
-  const lines: (RawLine & { lineNo: number })[] = []
+  const lines: RawLine[] = []
   let offsetMs = 0
   let expanded = 0
   const rows = text.split(/\r\n|\r|\n/)
@@ -53,7 +53,7 @@ export function parseLrc(text: string, file = '<input>'): RawLine[] {
     }
     for (const t of times) {
       const words = segments.length > 0 ? joinSegments(shiftSegments(segments, t, times[0]!)) : undefined
-      lines.push({ start: t, text: lineText, words, lineNo })
+      lines.push({ start: t, text: lineText, words, at: { line: lineNo } })
     }
   }
   const shift = offsetMs / 1000
@@ -61,6 +61,7 @@ export function parseLrc(text: string, file = '<input>'): RawLine[] {
     start: Math.max(0, l.start - shift),
     text: l.text,
     words: l.words?.map((w) => ({ ...w, start: Math.max(0, w.start - shift), end: w.end === undefined ? undefined : Math.max(0, w.end - shift) })),
+    at: l.at,
   }))
   return endAtEmptyTags(shifted)
 }

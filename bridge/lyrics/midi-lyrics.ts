@@ -7,7 +7,7 @@ import type { Seconds } from '../analysis/types.js'
 import { readSmf } from '../midi/smf-reader.js'
 import { META, metaTexts, type MetaText } from '../midi/meta-text.js'
 import { decodeText, detectEncoding } from './decode-text.js'
-import { FileFormatError } from './file-format-error.js'
+import { FileFormatError, type FilePlace } from './file-format-error.js'
 import type { RawLine } from './finish-lines.js'
 import { joinSegments, type Segment } from './word-segments.js'
 
@@ -28,15 +28,24 @@ export function parseMidiLyrics(bytes: Uint8Array, opts: MidiLyricsOptions = {})
     throw new FileFormatError(file, {}, isKar ? 'this .kar file has no karaoke text events' : 'this MIDI file has no lyric events (meta FF 05) or karaoke text (.kar)')
   }
   const encoding = opts.encoding ?? detectEncoding(concat(chosen.map((t) => t.bytes))).encoding
-  const syllables = chosen.map((t) => ({ time: t.time, text: decodeText(t.bytes, { encoding, file }).text.replace(/\0/g, '') }))
+  const syllables = chosen.map((t) => ({ time: t.time, text: decodeText(t.bytes, { encoding, file }).text.replace(/\0/g, ''), at: { track: t.track + 1, tick: t.tick } }))
   return toLines(syllables)
 }
 
-function toLines(syllables: { time: Seconds; text: string }[]): RawLine[] {
+/** A text event's time and text, and where it is (1-based track, tick). */
+type Syllable = { time: Seconds; text: string; at: FilePlace }
+
+function toLines(syllables: Syllable[]): RawLine[] {
   const explicit = syllables.some((s) => /^[/\\]|[\r\n]/.test(s.text))
   const lines: Segment[][] = [[]]
+  /** Where each line's first event is. */
+  const places: FilePlace[] = []
   const breakLine = () => {
     if (lines.at(-1)!.length > 0) lines.push([])
+  }
+  const add = (seg: Segment, s: Syllable) => {
+    if (lines.at(-1)!.length === 0) places[lines.length - 1] = s.at
+    lines.at(-1)!.push(seg)
   }
   const multiWord = syllables.reduce((n, s) => n + s.text.trim().split(/\s+/).length, 0) / syllables.length >= 3
   for (let i = 0; i < syllables.length; i++) {
@@ -47,27 +56,28 @@ function toLines(syllables: { time: Seconds; text: string }[]): RawLine[] {
       const breakAfter = /[\r\n]\s*$/.test(s.text)
       const text = s.text.replace(/^[/\\\r\n]+/, '').replace(/[\r\n]+\s*$/, '').replace(/[\r\n]+/g, ' ')
       if (breakBefore) breakLine()
-      if (text.trim() !== '') lines.at(-1)!.push({ start: s.time, text })
+      if (text.trim() !== '') add({ start: s.time, text }, s)
       if (breakAfter) breakLine()
     } else if (multiWord) {
       breakLine()
-      lines.at(-1)!.push({ start: s.time, text: s.text.trim() })
+      add({ start: s.time, text: s.text.trim() }, s)
     } else {
       const prev = syllables[i - 1]
       const wordBoundary = /^\s/.test(s.text) || /\s$/.test(prev?.text ?? '')
       const long = joinSegments(current).length >= defaults.maxWordsPerLine && wordBoundary
       if (prev && (s.time - prev.time > defaults.pauseBreak || long)) breakLine()
-      lines.at(-1)!.push({ start: s.time, text: s.text })
+      add({ start: s.time, text: s.text }, s)
     }
   }
-  return lines
-    .filter((segs) => segs.length > 0)
-    .map((segs) => {
-      const words = joinSegments(segs)
-      // Whole phrases per event carry no word times.
-      const wordTimed = !segs.some((seg) => /\S\s+\S/.test(seg.text))
-      return { start: segs[0]!.start, text: words.map((w) => w.text).join(' '), words: wordTimed ? words : undefined }
-    })
+  const out: RawLine[] = []
+  lines.forEach((segs, k) => {
+    if (segs.length === 0) return
+    const words = joinSegments(segs)
+    // Whole phrases per event carry no word times.
+    const wordTimed = !segs.some((seg) => /\S\s+\S/.test(seg.text))
+    out.push({ start: segs[0]!.start, text: words.map((w) => w.text).join(' '), words: wordTimed ? words : undefined, at: places[k] })
+  })
+  return out
 }
 
 function busiestTrack(texts: MetaText[]): MetaText[] {

@@ -69,7 +69,7 @@ function cueToLine(cue: Cue, file: string, vtt: boolean): RawLine {
   }
   const raw = cue.text.join(' ')
   const words = vtt ? inlineWords(raw, start) : undefined
-  return { start, end, text: stripTags(raw), words }
+  return { start, end, text: stripTags(raw), words, at: { line: cue.timingLine } }
 }
 
 function inlineWords(raw: string, start: Seconds): RawLine['words'] {

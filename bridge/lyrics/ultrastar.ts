@@ -31,6 +31,7 @@ export function parseUltraStar(text: string, file = '<input>'): RawLine[] {
 
   const lines: RawLine[] = []
   let segments: Segment[] = []
+  let firstNoteLine = 0
   let base = 0
   const flush = () => {
     if (segments.length === 0) return
@@ -40,6 +41,7 @@ export function parseUltraStar(text: string, file = '<input>'): RawLine[] {
       end: segments.at(-1)!.end,
       text: words.map((w) => w.text).join(' '),
       words,
+      at: { line: firstNoteLine },
     })
     segments = []
   }
@@ -58,6 +60,7 @@ export function parseUltraStar(text: string, file = '<input>'): RawLine[] {
       const start = Number(note[2]) + base
       const length = Number(note[3])
       const syllable = note[5]!.replace(/~/g, '')
+      if (segments.length === 0) firstNoteLine = lineNo
       segments.push({ start: at(start), end: at(start + length), text: syllable })
       continue
     }

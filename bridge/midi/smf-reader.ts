@@ -49,13 +49,14 @@ function readTrack(r: Reader, end: number, n: number): MidiEvent[] {
   const events: MidiEvent[] = []
   let tick = 0
   let running = 0
+  r.track = n
   while (r.pos < end) {
     tick += r.varint(end)
     const at = r.pos
     let status = r.peek(end)
     if (status >= 0x80) r.pos++
     else if (running) status = running
-    else r.fail(at, `track ${n}: expected a status byte, got data byte 0x${status.toString(16)} with no running status`)
+    else r.fail(at, `expected a status byte, got data byte 0x${status.toString(16)} with no running status`)
     if (status === 0xff) {
       const type = r.u8(end)
       const length = r.varint(end)
@@ -67,7 +68,7 @@ function readTrack(r: Reader, end: number, n: number): MidiEvent[] {
       events.push({ kind: 'sysex', tick, data: r.bytes(length, end) })
       running = 0
     } else if (status >= 0xf0) {
-      r.fail(at, `track ${n}: system message 0x${status.toString(16)} is not allowed in a MIDI file`)
+      r.fail(at, `system message 0x${status.toString(16)} is not allowed in a MIDI file`)
     } else {
       running = status
       const data1 = r.u8(end)
@@ -77,6 +78,7 @@ function readTrack(r: Reader, end: number, n: number): MidiEvent[] {
     }
   }
   r.pos = end
+  r.track = undefined
   return events
 }
 
@@ -95,6 +97,8 @@ function unwrapRmid(bytes: Uint8Array, file: string): Uint8Array {
 
 class Reader {
   pos = 0
+  /** The 1-based track being read, named in failures; undefined outside tracks. */
+  track: number | undefined
   private view: DataView
   constructor(
     private buf: Uint8Array,
@@ -103,13 +107,13 @@ class Reader {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
   }
   fail(at: number, detail: string): never {
-    throw new FileFormatError(this.file, { byte: at }, detail)
+    throw new FileFormatError(this.file, { byte: at }, this.track === undefined ? detail : `track ${this.track}: ${detail}`)
   }
   remaining(): number {
     return this.buf.length - this.pos
   }
   private need(n: number, end = this.buf.length): void {
-    if (this.pos + n > end) this.fail(this.pos, `expected ${n} more byte${n === 1 ? '' : 's'}, the ${end === this.buf.length ? 'file' : 'track'} ends at byte ${end} (truncated?)`)
+    if (this.pos + n > end) this.fail(this.pos, `expected ${n} more byte${n === 1 ? '' : 's'}, the ${this.track === undefined ? 'file' : 'track'} ends at byte ${end} (truncated?)`)
   }
   ascii(n: number): string {
     this.need(n)

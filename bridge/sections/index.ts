@@ -6,9 +6,9 @@ import { readFile } from 'node:fs/promises'
 import type { Seconds, SectionSpan } from '../analysis/types.js'
 import { decodeText } from '../lyrics/decode-text.js'
 import { isMidiBytes } from '../lyrics/detect-format.js'
-import { checkSpanTimes } from '../lyrics/check-times.js'
+import { checkSectionStarts, checkSpanTimes } from '../lyrics/check-times.js'
 import { FileFormatError } from '../lyrics/file-format-error.js'
-import { finishSections } from './finish-sections.js'
+import { finishSectionsAt } from './finish-sections.js'
 import { parseSectionJson } from './json-sections.js'
 import { parseMidiMarkers } from './midi-markers.js'
 import { parseSectionTable } from './table-sections.js'
@@ -63,12 +63,15 @@ export function parseSections(input: string | Uint8Array, opts: SectionsOptions 
   if (opts.format === 'midi' || (bytes && isMidiBytes(bytes))) {
     if (!bytes) throw new TypeError(`MIDI sections must be given as bytes (${file})`)
     const { sections, duration } = parseMidiMarkers(bytes, file, opts.encoding)
-    return checkSpanTimes(finishSections(sections, { duration: opts.duration ?? duration }), file)
+    checkSectionStarts(sections, file)
+    const { spans, at } = finishSectionsAt(sections, { duration: opts.duration ?? duration })
+    return checkSpanTimes(spans, file, at)
   }
   const text = typeof input === 'string' ? input.replace(/^\uFEFF/, '') : decodeText(input, { encoding: opts.encoding, file }).text
   const format = opts.format ?? (/^\s*[[{]/.test(text) ? 'json' : 'csv')
   const raw = format === 'json' ? parseSectionJson(text, file, musical) : parseSectionTable(text, file, musical)
-  const sections = finishSections(raw, { duration: opts.duration })
-  if (sections.length === 0) throw new FileFormatError(file, {}, 'no sections found (every row was empty or zero-length)')
-  return checkSpanTimes(sections, file)
+  checkSectionStarts(raw, file)
+  const { spans, at } = finishSectionsAt(raw, { duration: opts.duration })
+  if (spans.length === 0) throw new FileFormatError(file, {}, 'no sections found (every row was empty or zero-length)')
+  return checkSpanTimes(spans, file, at)
 }

@@ -14,6 +14,6 @@ export function parseMidiMarkers(bytes: Uint8Array, file: string, encoding?: str
   const all = new Uint8Array(events.reduce((n, e) => n + e.bytes.length, 0))
   events.reduce((o, e) => (all.set(e.bytes, o), o + e.bytes.length), 0)
   const enc = encoding ?? detectEncoding(all).encoding
-  const sections = events.map((e) => ({ start: e.time, name: decodeText(e.bytes, { encoding: enc, file }).text.replace(/\0/g, '').trim() }))
+  const sections = events.map((e) => ({ start: e.time, name: decodeText(e.bytes, { encoding: enc, file }).text.replace(/\0/g, '').trim(), at: { track: e.track + 1, tick: e.tick } }))
   return { sections, duration: midiDuration(midi) }
 }

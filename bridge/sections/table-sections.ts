@@ -42,7 +42,7 @@ export function parseSectionTable(text: string, file: string, musical: MusicalTi
     }
     const name = nameCol >= 0 ? (row.cells[nameCol] ?? '') : ''
     const isMarker = reaper ? /^M/i.test(row.cells[0] ?? '') || end === undefined : false
-    ;(isMarker ? markers : regions).push({ start, end, name })
+    ;(isMarker ? markers : regions).push({ start, end, name, at: { line: row.line } })
   }
   // REAPER: regions are the sections; markers only where a project has no regions.
   return reaper && regions.length > 0 ? regions : [...regions, ...markers]
@@ -55,15 +55,20 @@ function time(row: TableRow, col: number, what: string, file: string, musical: M
   if (t === 'needs-tempo') {
     throw new FileFormatError(file, { line: row.line }, `${what} ${JSON.stringify(raw)} is in measures.beats; pass the song's tempo (--tempo BPM, and --beats-per-bar if not 4) or export with the ruler in seconds`)
   }
-  if (t === null || t < 0) throw new FileFormatError(file, { line: row.line }, `expected a ${what} time in seconds or m:ss.xxx, got ${JSON.stringify(raw)}`)
+  if (t === null || t < 0) throw new FileFormatError(file, { line: row.line }, `expected ${what === 'end' ? 'an' : 'a'} ${what} time in seconds or m:ss.xxx, got ${JSON.stringify(raw)}`)
   return t
 }
 
 function audacityLabels(rows: TableRow[], file: string, musical: MusicalTime): RawSection[] {
-  return rows.map((row) => {
+  const out: RawSection[] = []
+  for (const row of rows) {
+    // `\<TAB>low<TAB>high`: the frequency range Audacity's extended label format adds under a label.
+    if (row.cells[0] === '\\') continue
     const start = time(row, 0, 'start', file, musical)!
     const end = time(row, 1, 'end', file, musical, true)
+    if (end !== undefined && end < start) throw new FileFormatError(file, { line: row.line }, `label ends (${row.cells[1]}) before it starts (${row.cells[0]})`)
     // Point labels (end == start) mark a boundary, not a span.
-    return { start, end: end !== undefined && end > start ? end : undefined, name: row.cells[2] ?? '' }
-  })
+    out.push({ start, end: end !== undefined && end > start ? end : undefined, name: row.cells[2] ?? '', at: { line: row.line } })
+  }
+  return out
 }

@@ -70,10 +70,10 @@ const midiMarkers = fc
   })
 
 const cases: { name: string; format: SectionFormat; seeds: string[]; shaped: fc.Arbitrary<Uint8Array> }[] = [
-  { name: 'CSV/TSV with a header', format: 'csv', seeds: ['sections.csv', 'broken-time.csv', 'labels.txt'], shaped: csvText.map(utf8) },
+  { name: 'CSV/TSV with a header', format: 'csv', seeds: ['sections.csv', 'broken-time.csv', 'labels.txt', 'broken-labels.txt', 'broken-labels-backwards.txt'], shaped: csvText.map(utf8) },
   { name: 'REAPER region/marker export', format: 'csv', seeds: ['reaper-markers.csv', 'reaper-measures.csv', 'reaper-time.csv'], shaped: reaperText.map(utf8) },
   { name: 'JSON', format: 'json', seeds: ['sections.json', 'broken.json', 'broken-backwards.json'], shaped: jsonText.map(utf8) },
-  { name: 'MIDI markers', format: 'midi', seeds: ['markers.mid'], shaped: midiMarkers },
+  { name: 'MIDI markers', format: 'midi', seeds: ['markers.mid', 'broken-truncated.mid', 'broken-marker.mid', 'broken-late.mid'], shaped: midiMarkers },
 ]
 
 describe('section file readers under fuzzing', () => {

@@ -48,13 +48,13 @@ describe('hostile lyric and section files', () => {
 
   test('bug: an UltraStar note of 400 digits gave a line ending at Infinity; it is refused, naming the line', () => {
     const text = `#BPM:150\n: 0 ${'9'.repeat(400)} 60 oh\nE\n`
-    expect(() => parseLyrics(text, 'ultrastar', { file: 'long-note.txt' })).toThrow(/long-note\.txt: lyric line "oh" has a time of Infinity s: expected finite times in \[0, 86400\] s/)
+    expect(() => parseLyrics(text, 'ultrastar', { file: 'long-note.txt' })).toThrow(/long-note\.txt: line 2: lyric line "oh" has a time of Infinity s: expected finite times in \[0, 86400\] s/)
     const gap = `#BPM:150\n#GAP:22222222222222222000\n: 4 4 62 per\nE\n`
     expect(() => parseLyrics(gap, 'ultrastar')).toThrow(/expected finite times in \[0, 86400\] s/)
   })
 
   test('bug: a section time of 400 digits gave a section ending at Infinity; it is refused', () => {
-    expect(() => parseSections(`start,end,name\n0,${'9'.repeat(400)},Verse\n`, { file: 'far.csv' })).toThrow(/far\.csv: section "Verse" has a time of Infinity s/)
+    expect(() => parseSections(`start,end,name\n0,${'9'.repeat(400)},Verse\n`, { file: 'far.csv' })).toThrow(/far\.csv: line 2: section "Verse" has a time of Infinity s/)
     checkSections(parseSections('start,end,name\n0,10,Verse\n'), 'near.csv')
   })
 

@@ -57,4 +57,24 @@ describe('loadLyrics', () => {
       { numRuns: 400 },
     )
   })
+
+  test('bug: a time out of range was refused quoting the line but not saying where it is; every text format names the line', () => {
+    const late = [
+      ['late.lrc', 'lrc', '[00:01.00]ok\n[1500:00.00]late\n', 2],
+      ['late.srt', 'srt', '1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\n25:00:00,000 --> 25:00:01,000\nlate\n', 6],
+      ['late.vtt', 'vtt', 'WEBVTT\n\n25:00:00.000 --> 25:00:01.000\nlate\n', 3],
+      ['late.txt', 'ultrastar', '#BPM:150\n: 0 4 60 ok\n- 8\n: 1000000 4 60 late\nE\n', 4],
+    ] as const
+    for (const [file, format, text, line] of late) {
+      let err: unknown
+      try {
+        parseLyrics(text, format, { file })
+      } catch (e) {
+        err = e
+      }
+      expect(err, file).toBeInstanceOf(FileFormatError)
+      expect(err, file).toMatchObject({ file, line })
+      expect((err as Error).message, file).toMatch(new RegExp(`^${file.replace('.', '\\.')}: line ${line}: lyric line "late" has a time of \\d+ s: expected finite times in \\[0, 86400\\] s`))
+    }
+  })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { loadLyrics, parseLyrics } from '../../../bridge/lyrics/index.js'
+import { FileFormatError, loadLyrics, parseLyrics } from '../../../bridge/lyrics/index.js'
 import { fixture } from './fixture-path.js'
 
 describe('LRC lyrics', () => {
@@ -58,6 +58,14 @@ describe('LRC lyrics', () => {
 
   test('a bad time tag names the file and line', async () => {
     await expect(loadLyrics(fixture('lyrics/broken-time.lrc'))).rejects.toThrow(/broken-time\.lrc: line 2: expected a time tag like \[01:23\.45\], got \[00:0x\.00\]/)
+  })
+
+  test('bug: a line too late to sing was quoted but not placed; it names the file and line', async () => {
+    const path = fixture('lyrics/broken-late.lrc')
+    const err = await loadLyrics(path).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(FileFormatError)
+    expect(err).toMatchObject({ file: path, line: 3 })
+    expect((err as Error).message).toMatch(/broken-late\.lrc: line 3: lyric line "far too late" has a time of 90000 s: expected finite times in \[0, 86400\] s/)
   })
 
   test('a line without a time tag names the file and line', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parseMidi } from 'midi-file'
 import { describe, expect, test } from 'vitest'
-import { loadLyrics } from '../../../bridge/lyrics/index.js'
+import { FileFormatError, loadLyrics } from '../../../bridge/lyrics/index.js'
 import { fixture } from './fixture-path.js'
 
 describe('MIDI lyrics', () => {
@@ -43,5 +43,28 @@ describe('MIDI lyrics', () => {
 
   test('a truncated MIDI file names the file and byte', async () => {
     await expect(loadLyrics(fixture('lyrics/broken-truncated.mid'))).rejects.toThrow(/broken-truncated\.mid: byte \d+: .*truncated/)
+  })
+
+  test('a truncated .kar file names the file, the byte and the track', async () => {
+    const path = fixture('lyrics/broken-truncated.kar')
+    const err = await loadLyrics(path).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(FileFormatError)
+    expect(err).toMatchObject({ file: path, byte: 56 })
+    expect((err as Error).message).toMatch(/broken-truncated\.kar: byte 56: track 2 claims 139 bytes but only 36 remain \(file truncated\?\)/)
+  })
+
+  test('bug: a .kar text event running past its track did not say which track; it names the file, byte and track', async () => {
+    const path = fixture('lyrics/broken-event.kar')
+    const err = await loadLyrics(path).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(FileFormatError)
+    expect(err).toMatchObject({ file: path, byte: 52 })
+    expect((err as Error).message).toMatch(/broken-event\.kar: byte 52: track 2: expected 64 more bytes, the track ends at byte 60/)
+  })
+
+  test('bug: a .kar line too late to sing was quoted but not placed; it names the file, track and tick', async () => {
+    const path = fixture('lyrics/broken-late.kar')
+    const err = await loadLyrics(path).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(FileFormatError)
+    expect((err as Error).message).toMatch(/broken-late\.kar: lyric line "Too late" \(track 2, tick 200001\) has a time of 100000\.5 s: expected finite times in \[0, 86400\] s/)
   })
 })
