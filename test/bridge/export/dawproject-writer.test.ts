@@ -7,6 +7,7 @@ import { Window } from 'happy-dom'
 import { afterAll, describe, expect, test } from 'vitest'
 import { exportAnalysis, type Mapping } from '../../../bridge/export/index.js'
 import { makeAnalysis } from './analysis-fixture.js'
+import { expectLaneMatches, shapedMapping, toleranceOf } from './shaped-mapping-fixture.js'
 
 /** Bitwig's published schemas, copied next to this test (see dawproject-xsd/README.md). */
 const XSD_DIR = resolve(__dirname, 'dawproject-xsd')
@@ -53,6 +54,27 @@ function rampAt(points: { time: number; value: number }[], t: number): number {
     if (t <= b.time) return a.value + ((b.value - a.value) * (t - a.time)) / (b.time - a.time)
   }
   return points[points.length - 1]!.value
+}
+
+/** Beats to seconds through a project's TempoAutomation (held bpm points in beats), or its one Tempo when it has none. */
+function beatsToSecondsOf(xml: string): (beat: number) => number {
+  const doc = new new Window().DOMParser().parseFromString(xml, 'application/xml')
+  const automation = doc.getElementsByTagName('TempoAutomation')[0]
+  const changes = automation
+    ? [...automation.getElementsByTagName('RealPoint')].map((p) => {
+        expect(p.getAttribute('interpolation')).toBe('hold')
+        return { beat: Number(p.getAttribute('time')), bpm: Number(p.getAttribute('value')) }
+      })
+    : [{ beat: 0, bpm: Number(doc.getElementsByTagName('Tempo')[0]!.getAttribute('value')) }]
+  return (beat) => {
+    let seconds = 0
+    for (let i = 0; i < changes.length; i++) {
+      const from = changes[i]!.beat
+      const to = i + 1 < changes.length ? Math.min(beat, changes[i + 1]!.beat) : beat
+      if (to > from) seconds += ((to - from) * 60) / changes[i]!.bpm
+    }
+    return seconds
+  }
 }
 
 const mapping = {
@@ -158,6 +180,27 @@ describe('DAWproject export', () => {
     ])
     expect(metadata).toContain('<Title>Test Song (emolane dp-test)</Title>')
   })
+
+  test('a shaped mapping (inverted sub-range, exponential, smoothed S-curve, lyric polarity, conflict) is valid against the XSD and reads back matching the mapped curve at every frame, in seconds and in beats on a tempo map', async () => {
+    const a = { ...makeAnalysis({ duration: 150, tempo: 90 }), tempoMap: [{ time: 0, bpm: 128 }, { time: 47.3, bpm: 90 }] }
+    for (const timeUnit of ['seconds', 'beats'] as const) {
+      const r = await exportAnalysis(a, { to: 'dawproject', mapping: shapedMapping, timeUnit })
+      const project = strFromU8(unzipSync(r.bytes)['project.xml']!)
+      if (hasXmllint) expect(xmllintErrors(project, 'Project.xsd', `project-shaped-${timeUnit}.xml`)).toBe('')
+      const { unit, lanes } = readLanes(project)
+      expect(unit).toBe(timeUnit)
+      expect(lanes.map((l) => [l.name, l.channel, l.controller])).toEqual(shapedMapping.lanes.map((l) => [l.name, 3, l.target.cc]))
+      const toSeconds = timeUnit === 'beats' ? beatsToSecondsOf(project) : (t: number) => t
+      shapedMapping.lanes.forEach((spec, i) => {
+        const points = lanes[i]!.points.map((p) => ({ time: toSeconds(p.time), value: p.value }))
+        expect(points[0]!.time).toBe(0)
+        expect(points.length).toBeLessThan(a.frames.length / 2)
+        // values are written with 9 decimals: far below the tolerance
+        expectLaneMatches(a, spec, (t) => rampAt(points, t), toleranceOf(shapedMapping, spec) + 1e-9)
+      })
+    }
+  })
 })
+
 
 if (!hasXmllint) console.warn('xmllint not found: DAWproject XSD validation skipped (install libxml2-utils)')

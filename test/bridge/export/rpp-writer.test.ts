@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { exportAnalysis, type Mapping } from '../../../bridge/export/index.js'
 import { makeAnalysis } from './analysis-fixture.js'
+import { expectLaneMatches, shapedMapping, toleranceOf } from './shaped-mapping-fixture.js'
 
 /** A node of REAPER's chunk syntax: `<TAG args` opens, lines inside are `KEY args`, `>` closes. */
 type RppNode = { tag: string; args: string[]; lines: string[][]; children: RppNode[] }
@@ -129,4 +130,29 @@ describe('REAPER export', () => {
     ])
     expect(project!.children.map((c) => c.tag)).toEqual(['TRACK', 'TRACK'])
   })
+
+  test('a shaped mapping (inverted sub-range, exponential, smoothed S-curve, lyric polarity, conflict) reads back from its envelopes matching the mapped curve at every frame', async () => {
+    const a = makeAnalysis({ duration: 150, tempo: 104 })
+    const r = await exportAnalysis(a, { to: 'rpp', mapping: shapedMapping, rppKind: 'project' })
+    const [project] = parseRpp(new TextDecoder().decode(r.bytes))
+    const tracks = project!.children.filter((c) => c.tag === 'TRACK')
+    expect(tracks.map((c) => value(c, 'NAME')![0])).toEqual(shapedMapping.lanes.map((l) => `emolane: ${l.name}`))
+    // stored value -> the lane's 0..1: volume stores amplitude 0..1, pan and width store -1..1
+    const chunks = { VOLENV2: (v: number) => v, PANENV2: (v: number) => (v + 1) / 2, WIDTHENV2: (v: number) => (v + 1) / 2 } as Record<string, (v: number) => number>
+    expect(tracks.map((c) => c.children[0]!.tag)).toEqual(['VOLENV2', 'VOLENV2', 'WIDTHENV2', 'PANENV2', 'VOLENV2'])
+    shapedMapping.lanes.forEach((spec, i) => {
+      const env = tracks[i]!.children[0]!
+      const points = env.lines
+        .filter((l) => l[0] === 'PT')
+        .map((l) => {
+          expect(l[3]).toBe('0') // linear shape
+          return { t: Number(l[1]), v: chunks[env.tag]!(Number(l[2])) }
+        })
+      expect(points[0]!.t).toBe(0)
+      expect(points.length).toBeLessThan(a.frames.length / 2)
+      // stored values have 9 decimals, and pan/width halve their error on the way back
+      expectLaneMatches(a, spec, (t) => rampAt(points, t), toleranceOf(shapedMapping, spec) + 1e-9)
+    })
+  })
 })
+

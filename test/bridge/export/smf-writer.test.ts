@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest'
 import type { Analysis } from '../../../bridge/analysis/types.js'
 import { exportAnalysis, type Mapping } from '../../../bridge/export/index.js'
 import { makeAnalysis } from './analysis-fixture.js'
+import { expectLaneMatches, shapedMapping, toleranceOf } from './shaped-mapping-fixture.js'
 
 /** Reads a parsed SMF back into per-(channel, controller) step lanes in seconds, from its own tempo events. */
 function readCcLanes(midi: MidiData): { bpm: number; names: string[]; cc: Map<string, { t: number; value: number }[]> } {
@@ -33,6 +34,27 @@ function heldAt(events: { t: number; value: number }[], t: number, halfTick: num
   let v = events[0]!.value
   for (const e of events) if (e.t <= t + halfTick) v = e.value
   return v
+}
+
+/** A lane's 14-bit values (MSB on cc, LSB on cc + 32 at the same tick) in seconds on one tempo; MSB and LSB must pair up. */
+function readPairs(track: MidiEvent[], channel: number, cc: number, secondsPerTick: number): { t: number; value: number }[] {
+  const pairs: { t: number; value: number }[] = []
+  let tick = 0
+  let msb: { tick: number; value: number } | null = null
+  for (const e of track) {
+    tick += e.deltaTime
+    if (e.type !== 'controller' || e.channel !== channel - 1) continue
+    if (e.controllerType === cc) {
+      expect(msb, `CC${cc} MSB at tick ${tick} before the LSB of the last one`).toBeNull()
+      msb = { tick, value: e.value }
+    } else if (e.controllerType === cc + 32) {
+      expect(msb?.tick, `CC${cc + 32} LSB at tick ${tick} without its MSB`).toBe(tick)
+      pairs.push({ t: tick * secondsPerTick, value: (msb!.value << 7) | e.value })
+      msb = null
+    }
+  }
+  expect(msb).toBeNull()
+  return pairs
 }
 
 const linear = (curve: string, cc: number, extra: object = {}) => ({ name: `${curve} lane`, curve, target: { cc, channel: 3 }, ...extra })
@@ -148,5 +170,34 @@ describe('SMF export', () => {
     const midi = await exportMid(makeAnalysis({ duration: 60 }), 'filter-arousal')
     const markers = midi.tracks[0]!.filter((e) => e.type === 'marker').map((e) => (e as { text: string }).text)
     expect(markers).toEqual(['Verse', 'Chorus', 'Bridge'])
+  })
+
+  test('a shaped mapping (inverted sub-range, exponential, smoothed S-curve, lyric polarity, conflict) reads back as 7-bit CC matching the mapped curve at every frame', async () => {
+    const a = makeAnalysis({ duration: 150, tempo: 104 })
+    const midi = await exportMid(a, shapedMapping)
+    const { bpm, names, cc } = readCcLanes(midi)
+    expect(bpm).toBeCloseTo(104, 4)
+    expect(names).toEqual(shapedMapping.lanes.map((l) => l.name))
+    const halfTick = 0.5 * (60 / bpm / midi.header.ticksPerBeat!)
+    for (const spec of shapedMapping.lanes) {
+      const events = cc.get(`4:${spec.target.cc}`)!
+      expect(events[0]!.t).toBe(0)
+      expect(events.length).toBeLessThan(a.frames.length)
+      // thinHold keeps the held 7-bit level itself within the tolerance, so quantisation needs no extra slack
+      expectLaneMatches(a, spec, (t) => heldAt(events, t, halfTick) / 127, toleranceOf(shapedMapping, spec))
+    }
+  })
+
+  test('the shaped mapping as 14-bit pairs at a tolerance 7-bit CC cannot hold reads back matching the mapped curve at every frame', async () => {
+    const a = makeAnalysis({ duration: 150, tempo: 104 })
+    const fine = { ...shapedMapping, tolerance: 0.002, lanes: shapedMapping.lanes.map((l) => ({ ...l, tolerance: undefined })) } as Mapping
+    const midi = await exportMid(a, fine, true)
+    const { bpm } = readCcLanes(midi)
+    const secondsPerTick = 60 / bpm / midi.header.ticksPerBeat!
+    fine.lanes.forEach((spec, i) => {
+      const pairs = readPairs(midi.tracks[i + 1]!, 4, spec.target.cc, secondsPerTick)
+      expect(pairs[0]!.t).toBe(0)
+      expectLaneMatches(a, spec, (t) => heldAt(pairs, t, secondsPerTick / 2) / 16383, 0.002)
+    })
   })
 })
