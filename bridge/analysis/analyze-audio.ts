@@ -3,6 +3,7 @@ import type { WindowOutput } from '../engine/emotion-model.js'
 import type { AnalysisModel } from '../engine/worker-model.js'
 import { sliceLogMel } from '../engine/log-mel.js'
 import { checkPcm } from './audio-checks.js'
+import { smoothedCurve } from './smoothing.js'
 import { buildFrame } from './frames.js'
 import { lyricContext } from './lyric-context.js'
 import { defaultPreset, type AnalysisPreset, type AudioPath } from './presets.js'
@@ -107,6 +108,7 @@ export async function analyzePcm(options: AnalyzePcmOptions): Promise<Analysis> 
     // a given tempo holds for the whole song; a measured one is a guess, not a map to write MIDI on
     ...(givenTempo !== null ? { tempoMap: [{ time: 0, bpm: givenTempo }] } : {}),
     frames,
+    curve: smoothedCurve(frames, preset.smoothingSeconds),
     sections: timeline.sections,
     conflicts: timeline.conflicts,
     lyrics,

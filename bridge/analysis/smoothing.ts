@@ -1,6 +1,6 @@
 /** Smoothed curves for display and automation: Gaussian-weighted means of nearby frames. */
 import { meanReading } from './readings.js'
-import type { Frame, Reading, Seconds } from './types.js'
+import type { Curve, Frame, Reading, Seconds } from './types.js'
 
 /**
  * Frames with each reading replaced by a Gaussian-weighted mean over neighbours (sigma = seconds / 2,
@@ -32,4 +32,13 @@ export function smoothFrames(frames: readonly Frame[], seconds: Seconds): Frame[
     const fused = pick((g) => g)!
     return { ...f, ...fused, audio: pick((g) => g.audio)!, lyrics: f.lyrics ? pick((g) => g.lyrics) : null }
   })
+}
+
+/** The fused curve smoothed over `seconds` (as the panel draws it and exports read it): one point per frame. */
+export function smoothedCurve(frames: readonly Frame[], seconds: Seconds): Curve {
+  const round = (x: number) => Math.round(x * 1e4) / 1e4
+  return {
+    smoothingSeconds: Math.max(0, seconds),
+    points: smoothFrames(frames, seconds).map((f) => ({ t: f.t, valence: round(f.valence), arousal: round(f.arousal), label: f.label })),
+  }
 }

@@ -129,9 +129,18 @@ export type Analysis = {
   /** The DAW's tempo changes in time order (the first also holds before its time); absent where only `tempo` is known. Exports in beats and MIDI follow it. */
   tempoMap?: TempoPoint[]
   frames: Frame[]
+  /** The fused valence/arousal curve smoothed with the preset's smoothing (frames stay raw). */
+  curve?: Curve
   sections: Section[]
   conflicts: Conflict[]
   lyrics: LyricLine[]
   summary: Summary
   createdAt: string
+}
+
+/** A smoothed emotion curve: Gaussian-weighted means of nearby frames (sigma = smoothingSeconds / 2). */
+export type Curve = {
+  smoothingSeconds: Seconds
+  /** One point per frame, at the frame's t; label: the smoothed polarity's most likely class. */
+  points: { t: Seconds; valence: Valence; arousal: Arousal; label: PolarityLabel }[]
 }

@@ -1,5 +1,5 @@
 /** Which onnxruntime execution provider runs the model: chosen per platform, overridable, with CPU fallback. */
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import ort from 'onnxruntime-node'
 import type { InferenceSession } from 'onnxruntime-node'
@@ -15,7 +15,7 @@ export function autoCandidates(platform: NodeJS.Platform = process.platform): Ex
   if (platform === 'darwin') return ['coreml', 'webgpu', 'cpu']
   if (platform === 'win32') return ['dml', 'cuda', 'webgpu', 'cpu']
   // On Linux, skip providers whose driver is plainly absent: trying them only prints native noise.
-  return [...(hasNvidiaDriver() ? (['cuda'] as const) : []), ...(hasVulkanLoader() ? (['webgpu'] as const) : []), 'cpu']
+  return [...(hasNvidiaDriver() ? (['cuda'] as const) : []), ...(hasVulkanLoader() && hasVulkanDriver() ? (['webgpu'] as const) : []), 'cpu']
 }
 
 /** An NVIDIA kernel driver is loaded (Linux). */
@@ -27,6 +27,27 @@ function hasNvidiaDriver(): boolean {
 function hasVulkanLoader(): boolean {
   const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/usr/local/lib']
   return dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')))
+}
+
+/**
+ * A Vulkan driver is installed: a driver manifest (ICD) named by VK_DRIVER_FILES / VK_ICD_FILENAMES, or
+ * one in the loader's usual folders. The loader alone (libvulkan1 comes with many desktop packages)
+ * finds no device, and Dawn then prints vkCreateInstance warnings to stderr before we fall back to the CPU.
+ */
+export function hasVulkanDriver(env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync, list: (dir: string) => string[] = listDir): boolean {
+  const named = [env.VK_DRIVER_FILES, env.VK_ICD_FILENAMES].flatMap((v) => (v ?? '').split(':')).filter(Boolean)
+  if (named.length > 0) return named.some((f) => exists(f))
+  const dataDirs = (env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':').filter(Boolean)
+  const dirs = [...dataDirs.map((d) => join(d, 'vulkan', 'icd.d')), '/etc/vulkan/icd.d', ...(env.XDG_CONFIG_DIRS ?? '').split(':').filter(Boolean).map((d) => join(d, 'vulkan', 'icd.d'))]
+  return dirs.some((d) => list(d).some((f) => f.endsWith('.json')))
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
 }
 
 /** Checks a device name from a user; throws a RangeError listing the valid ones. */

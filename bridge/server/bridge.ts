@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { AnalysisThread } from '../analysis/analysis-thread.js'
 import { inProcessAnalysis, type AudioAnalysisRunner } from '../analysis/audio-analysis-ops.js'
 import { listPresets, loadPreset, type AnalysisPreset } from '../analysis/presets.js'
+import { smoothedCurve } from '../analysis/smoothing.js'
 import type { Analysis, Frame, SectionSpan, Summary } from '../analysis/types.js'
 import { EmotionModel } from '../engine/emotion-model.js'
 import { frontEndReach } from '../engine/log-mel.js'
@@ -266,6 +267,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
     const t = this.timeline
     const last = this.analysisLoop.last
     const { requested: _r, fallback: _f, ...model } = this.model.info
+    const frames = t.frameList()
     return {
       schema: 'emolane.analysis/1',
       source: 'live',
@@ -275,7 +277,8 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
       duration: t.duration,
       tempo: t.transport.tempo,
       ...(t.tempoMap.length > 0 ? { tempoMap: t.tempoMap.map((c) => ({ ...c })) } : {}),
-      frames: t.frameList(),
+      frames,
+      curve: smoothedCurve(frames, this.currentPreset.smoothingSeconds),
       sections: last.sections,
       conflicts: last.conflicts,
       lyrics: [...t.lyrics],
