@@ -1,7 +1,8 @@
 /**
  * Synthesised OSC sessions of each DAW, shaped like what the DAW sends (REAPER's state dump and
  * time feedback with the emolane.ReaperOSC patterns, AbletonOSC listener replies, DrivenByMoss
- * flushes). Each event: wall time in ms, address, typed arguments.
+ * flushes). Each event: wall time in ms, address, typed arguments. For replays that run on the
+ * wall clock (daw-stand-in.ts), the AbletonOSC and DrivenByMoss answers are functions of the DAW's state.
  */
 import type { OscArg, OscMessage } from '../../../bridge/server/osc-codec.js'
 
@@ -12,6 +13,8 @@ const i = (value: number): OscArg => ({ type: 'i', value })
 const s = (value: string): OscArg => ({ type: 's', value })
 const T: OscArg = { type: 'T', value: true }
 const F: OscArg = { type: 'F', value: false }
+/** Typed OSC arguments, for tests that send single messages: `arg.f(120)`, `arg.s('Verse')`, `arg.T`. */
+export const arg = { f, i, s, T, F }
 
 export const toMessage = (e: OscEvent): OscMessage => ({ address: e.address, args: e.args })
 
@@ -91,5 +94,67 @@ export function bitwigSession(): OscEvent[] {
     { at: 500, address: '/time/str', args: [s('0.01.23:456')] },
     { at: 600, address: '/tempo/raw', args: [f(104.5)] },
     { at: 700, address: '/play', args: [i(0)] },
+  ]
+}
+
+/** A DAW's state as the bridge replays see it: tempo, play state, play head (in the dialect's unit: beats for Live, seconds for Bitwig). */
+export type DawState = { tempo: number; playing: boolean; position: number }
+
+/** Live's song for the bridge replay: 120 bpm, cue points in beats (Intro 0 s, Verse 8 s, a lyric at 9 s, Chorus 24 s at 120 bpm). */
+export const abletonCues: [name: string, beats: number][] = [
+  ['Intro', 0],
+  ['Verse', 16],
+  ['lyric: Paper lanterns burning', 18],
+  ['Chorus', 48],
+]
+
+/**
+ * What AbletonOSC answers to one of emolane's queries: `start_listen/X` replies at once with the
+ * current value on `get/X` (and again on every change), `get/cue_points` with the name, beat pairs.
+ */
+export function abletonReply(query: string, live: DawState): OscEvent[] {
+  switch (query) {
+    case '/live/song/start_listen/tempo':
+      return [{ at: 0, address: '/live/song/get/tempo', args: [f(live.tempo)] }]
+    case '/live/song/start_listen/is_playing':
+      return [{ at: 0, address: '/live/song/get/is_playing', args: [live.playing ? T : F] }]
+    case '/live/song/start_listen/current_song_time':
+      return [{ at: 0, address: '/live/song/get/current_song_time', args: [f(live.position)] }]
+    case '/live/song/get/cue_points':
+      return [{ at: 0, address: '/live/song/get/cue_points', args: abletonCues.flatMap(([name, beats]) => [s(name), f(beats)]) }]
+    default:
+      return []
+  }
+}
+
+/** DrivenByMoss's position text, `h.mm.ss:mmm`. */
+export function mossTime(seconds: number): string {
+  const ms = Math.round(seconds * 1000)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${Math.floor(ms / 3_600_000)}.${two(Math.floor(ms / 60_000) % 60)}.${two(Math.floor(ms / 1000) % 60)}:${String(ms % 1000).padStart(3, '0')}`
+}
+
+/**
+ * DrivenByMoss's answer to `/refresh`: every value it tracks, the transport among much the dialect
+ * does not use (tracks, master, beat text) and marker names without positions, one a lyric.
+ */
+export function bitwigRefresh(bitwig: DawState): OscEvent[] {
+  const at = 0
+  return [
+    { at, address: '/play', args: [i(bitwig.playing ? 1 : 0)] },
+    { at, address: '/record', args: [i(0)] },
+    { at, address: '/repeat', args: [i(0)] },
+    { at, address: '/tempo/raw', args: [f(bitwig.tempo)] },
+    { at, address: '/time/str', args: [s(mossTime(bitwig.position))] },
+    { at, address: '/beat/str', args: [s('1.1.1:00')] },
+    { at, address: '/marker/1/exists', args: [i(1)] },
+    { at, address: '/marker/1/name', args: [s('Verse')] },
+    { at, address: '/marker/2/exists', args: [i(1)] },
+    { at, address: '/marker/2/name', args: [s('lyric: Paper lanterns burning')] },
+    { at, address: '/marker/3/exists', args: [i(0)] },
+    { at, address: '/marker/3/name', args: [s('')] },
+    { at, address: '/track/1/name', args: [s('Vocals')] },
+    { at, address: '/track/1/volume', args: [f(0.8)] },
+    { at, address: '/master/volume', args: [f(0.7)] },
   ]
 }
