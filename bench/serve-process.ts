@@ -1,6 +1,7 @@
 /** A real `emolane serve` child process on free ports, as a user starts it; stopped with SIGTERM. */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { BRIDGE_NODE_FLAGS } from '../bridge/cli/node-flags.js'
 
 /** Options of the child bridge. */
 export type ServeOptions = {
@@ -48,7 +49,8 @@ export type ServeProcess = {
 export async function startServe(options: ServeOptions): Promise<ServeProcess> {
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ServeOptions
   const o = { ...defaults, ...defined }
-  const argv = [...o.nodeArgs, o.cli ?? cliPath(), 'serve', '--http-port', '0', '--osc-port', '0', '--data-dir', o.dataDir, '--project', o.project, '--device', o.device, '--quiet', ...o.args]
+  // as `emolane serve` runs from its shebang (bridge/cli/node-flags.ts)
+  const argv = [...BRIDGE_NODE_FLAGS, ...o.nodeArgs, o.cli ?? cliPath(), 'serve', '--http-port', '0', '--osc-port', '0', '--data-dir', o.dataDir, '--project', o.project, '--device', o.device, '--quiet', ...o.args]
   const started = performance.now()
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...o.env } })
   let text = ''

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 /** `emolane <command> [...]`: the command-line entry point. Each command lives in bridge/cli/. */
 import { UsageError } from './cli/args.js'
 import type { Command } from './cli/command.js'

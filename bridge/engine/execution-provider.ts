@@ -74,6 +74,9 @@ export function sessionOptions(device: Exclude<Device, 'auto'>, threads?: number
   return {
     executionProviders: [device],
     graphOptimizationLevel: 'all',
+    // onnxruntime keeps a memory plan per distinct set of input shapes, and lyric contexts come in many
+    // lengths (every edit makes new ones): without the plans the 60-minute soak grew less (bench/README.md)
+    enableMemPattern: false,
     // 3 = errors only: a provider that fails to load is reported by us, once, in words
     logSeverityLevel: 3,
     ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),

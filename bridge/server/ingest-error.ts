@@ -35,6 +35,8 @@ export type IngestErrorCode =
   | 'persist'
   | 'analysis'
   | 'client-lagging'
+  | 'ingest-client-vanished'
+  | 'ingest-client-unresponsive'
 
 /** Input the bridge refuses; carries the feed's error code. */
 export class IngestError extends Error {

@@ -33,8 +33,12 @@ export class WsIngest {
   private readonly wss: WebSocketServer
   private readonly sockets = new Set<WebSocket>()
   private readonly alive = new WeakMap<WebSocket, boolean>()
+  /** Connections this side ended: no pong in time, or a protocol error already reported. */
+  private readonly unresponsive = new WeakSet<WebSocket>()
+  private readonly reported = new WeakSet<WebSocket>()
   private readonly pingTimer: NodeJS.Timeout
   private nextId = 1
+  private closing = false
 
   constructor(
     private readonly o: WsIngestOptions,
@@ -46,6 +50,7 @@ export class WsIngest {
     this.pingTimer = setInterval(() => {
       for (const ws of this.sockets) {
         if (this.alive.get(ws) === false) {
+          this.unresponsive.add(ws)
           ws.terminate()
           continue
         }
@@ -67,6 +72,7 @@ export class WsIngest {
   }
 
   close(): void {
+    this.closing = true
     clearInterval(this.pingTimer)
     for (const ws of this.sockets) ws.close(1001, 'bridge shutting down')
     const stragglers = [...this.sockets]
@@ -106,12 +112,23 @@ export class WsIngest {
     })
     ws.on('error', (err: Error & { code?: string }) => {
       // ws closes the socket itself after a protocol error (oversize message: 1009, bad UTF-8: 1007)
+      this.reported.add(ws)
       const code = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'message-too-large' : 'ws-audio-malformed'
       this.reject(code, `ingest connection closed: ${err.message}${code === 'message-too-large' ? ` (limit ${this.o.maxMessageBytes} bytes, option maxMessageBytes)` : ''}`, source)
     })
-    ws.on('close', () => {
+    let messages = 0
+    ws.on('message', () => void messages++)
+    ws.on('close', (code: number) => {
       this.sockets.delete(ws)
       this.limiter.forget(source)
+      if (this.closing || this.reported.has(ws)) return
+      // a clean close (1000, 1001, or none given: 1005) is the sender's business; say when one was lost
+      const kept = `what it sent before stays in the timeline (${messages} message${messages === 1 ? '' : 's'} received)`
+      if (this.unresponsive.has(ws)) {
+        this.reject('ingest-client-unresponsive', `disconnected an ingest client that stopped answering pings (no pong within ${this.o.pingIntervalMs} ms); ${kept}`, source)
+      } else if (code === 1006) {
+        this.reject('ingest-client-vanished', `an ingest client went away without closing its connection (a network drop, or the sender quit or crashed); ${kept}; a message it had only half sent is dropped`, source)
+      }
     })
   }
 

@@ -149,6 +149,11 @@ describe('bad input over real sockets: a clear error on the feed, the bridge kee
     // a raw socket that starts a frame and dies
     ;(s as unknown as { _socket: import('node:net').Socket })._socket.write(Buffer.from([0x82, 0x7e, 0x10, 0x00, 0x01, 0x02]))
     s.terminate()
+    // a sender that just goes away (no close frame) is said on the feed and in the log
+    const quits = await wsIn()
+    quits.send(encodeWsAudio({ channels: 1, sampleRate: 16000, time: 61, samples: new Float32Array(1600) }))
+    const e = await expectError('ingest-client-vanished', () => quits.terminate())
+    expect(e.message).toContain('what it sent before stays in the timeline (1 message received)')
     const gone = await FeedClient.connect(bridge.httpUrl!)
     gone.ws.terminate()
     await until(() => bridge.status().clients === 1, 3000, 'the vanished feed client to be dropped')

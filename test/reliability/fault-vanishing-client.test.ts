@@ -43,7 +43,7 @@ describe('clients that vanish mid-message', () => {
   }
 
   beforeAll(async () => {
-    ;({ bridge, baseline, remove } = await guardedBridge())
+    ;({ bridge, baseline, remove } = await guardedBridge({ pingIntervalMs: 1000 }))
     watcher = await FeedClient.connect(bridge.httpUrl!)
   }, 60_000)
   afterAll(async () => {
@@ -52,12 +52,16 @@ describe('clients that vanish mid-message', () => {
   })
 
   test('an ingest connection closed in the middle of a fragmented message: the fragment is never applied', async () => {
+    const errors: { code: string; message: string; source: string }[] = []
+    const off = bridge.on('error', (e) => errors.push(e))
     const ws = await ingest()
     // first fragment on its own would be a valid /emolane/tempo 99; the message never completes
     ws.send(encodeOsc('/emolane/tempo', [99]), { binary: true, fin: false })
     ws.close()
     await sleep(300)
+    expect(errors).toEqual([]) // a clean close is the sender's business
     const reset = await ingest()
+    reset.send(encodeOsc('/emolane/tempo', [baseline.tempo ?? 120]))
     reset.send(encodeWsAudio({ channels: 1, sampleRate: 16000, time: 50, samples: new Float32Array(800) }).subarray(0, 400), { binary: true, fin: false })
     rawSocket(reset).resetAndDestroy() // TCP RST mid-message
     await sleep(300)
@@ -65,6 +69,12 @@ describe('clients that vanish mid-message', () => {
     expect(h).toBe(true)
     expect(bridge.status().transport.tempo).toBe(baseline.tempo)
     expect(bridge.analysis().duration).toBe(baseline.duration) // the half audio frame at 50 s never landed
+    // the reset is said, on the feed and in the log, with what became of what it sent
+    await until(() => errors.length > 0, 5000, 'the vanished client to be reported')
+    off()
+    expect(errors.map((e) => e.code)).toEqual(['ingest-client-vanished'])
+    expect(errors[0]!.message).toMatch(/went away without closing its connection .*\(1 message received\); a message it had only half sent is dropped/)
+    expect(errors[0]!.source).toMatch(/^ws-in#\d+$/)
   })
 
   test('an ingest connection reset halfway through one 1 MB binary frame, and one cut off mid-handshake', async () => {
@@ -125,7 +135,9 @@ describe('clients that vanish mid-message', () => {
     // (a reset discards what the bridge has not read yet: let the whole blocks land first)
     await until(() => bridge.analysis().duration >= 61.99, 5000, 'the first 2 s')
     first.send(block(62).subarray(0, 1000), { binary: true, fin: false }) // dies in the middle of a block
+    const vanishedBefore = bridge.errors.count('ingest-client-vanished')
     rawSocket(first).resetAndDestroy()
+    await until(() => bridge.errors.count('ingest-client-vanished') === vanishedBefore + 1, 5000, 'the dead connection to be reported')
     const second = await ingest()
     for (let i = 20; i < 60; i++) second.send(block(60 + i / 10))
     second.send(encodeOsc('/emolane/transport/stop'))
@@ -138,6 +150,23 @@ describe('clients that vanish mid-message', () => {
     expect(errors).toEqual([]) // the blocks after the reconnect continue the run: no overlap, no gap
     const ts = bridge.analysis().frames.map((f) => f.t).filter((t) => t >= 60)
     expect(ts).toEqual(Array.from({ length: 12 }, (_, i) => 60 + i / 2))
+    expect(bridge.analysis().frames.filter((f) => f.t < 13)).toEqual(baseline.frames)
+  })
+
+  test('an ingest client that stops answering pings is disconnected and reported; what it sent stays', async () => {
+    const ws = new WebSocket(`${bridge.httpUrl!.replace('http', 'ws')}/ws-in`, { autoPong: false })
+    ws.on('error', () => undefined)
+    await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)))
+    const closed = new Promise<number>((r) => ws.once('close', r))
+    const errors: string[] = []
+    const off = bridge.on('error', (e) => errors.push(`${e.code}: ${e.message}`))
+    ws.send(encodeOsc('/emolane/lyrics/line', [200, 202, 'a hung sender']))
+    await until(() => bridge.analysis().lyrics.some((l) => l.text === 'a hung sender'), 5000, 'its lyric line')
+    expect(await closed).toBe(1006) // terminated by the bridge after a ping went unanswered
+    await until(() => errors.length > 0, 5000, 'the hung client to be reported')
+    off()
+    expect(errors).toEqual([expect.stringMatching(/^ingest-client-unresponsive: disconnected an ingest client that stopped answering pings \(no pong within 1000 ms\); what it sent before stays in the timeline \(1 message received\)$/)])
+    expect(bridge.analysis().lyrics.some((l) => l.text === 'a hung sender')).toBe(true)
     expect(bridge.analysis().frames.filter((f) => f.t < 13)).toEqual(baseline.frames)
   })
 })
