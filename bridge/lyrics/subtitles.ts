@@ -11,6 +11,8 @@ import { joinSegments, type Segment } from './word-segments.js'
 
 const ARROW = /^\s*(\S+)\s+-->\s+(\S+)(.*)$/
 const INLINE_TIME = /<(\d+(?::\d+){1,2}[.,]\d+)>/g
+/** A line that starts like a timing line but lacks a proper " --> ": a time, then an arrow-ish mark and a digit. */
+const BROKEN_TIMING = /^\s*\d+:\d{2}(?::\d{2})?(?:[.,]\d+)?\s*(?:-{1,3}>?|=>|[–—→])\s*\d/
 
 type Cue = { timing: string; timingLine: number; text: string[] }
 
@@ -41,6 +43,10 @@ function cues(rows: string[], from: number, file: string): Cue[] {
     while (i < rows.length && rows[i]!.trim() !== '') block.push(rows[i++]!)
     if (/^(NOTE|STYLE|REGION)(\s|$)/.test(block[0]!)) continue
     const t = block.findIndex((r) => r.includes('-->'))
+    if (t < 0 && out.length > 0 && BROKEN_TIMING.test(block[0]!)) {
+      // a mistyped timing line ("->", "—") would otherwise join the previous cue's words
+      throw new FileFormatError(file, { line: blockStart + 1 }, `expected a timing line like "00:01:02,500 --> 00:01:05,000" (two dashes and ">"), got ${JSON.stringify(block[0]!.trim().slice(0, 40))}`)
+    }
     if (t < 0 && out.length > 0 && !/^\d+$/.test(block[0]!.trim())) {
       for (const row of block) out.at(-1)!.text.push(row) // a blank line inside a cue's text, as some editors write (a loop: a huge block must not overflow the stack)
       continue
@@ -68,18 +74,26 @@ function cueToLine(cue: Cue, file: string, vtt: boolean): RawLine {
     throw new FileFormatError(file, { line: cue.timingLine }, `cue ends (${m![2]}) before it starts (${m![1]})`)
   }
   const raw = cue.text.join(' ')
-  const words = vtt ? inlineWords(raw, start) : undefined
+  const words = vtt ? inlineWords(raw, start, end) : undefined
   return { start, end, text: stripTags(raw), words, at: { line: cue.timingLine } }
 }
 
-function inlineWords(raw: string, start: Seconds): RawLine['words'] {
+/**
+ * Word times from a cue's karaoke timestamps. A timestamp outside the cue, or before the one ahead of
+ * it, is not valid WebVTT: its words stay with the words before it rather than leave the cue.
+ */
+function inlineWords(raw: string, start: Seconds, end: Seconds): RawLine['words'] {
   const tags = [...raw.matchAll(INLINE_TIME)]
   if (tags.length === 0) return undefined
   const segments: Segment[] = [{ start, text: stripTags(raw.slice(0, tags[0]!.index), false) }]
   for (let k = 0; k < tags.length; k++) {
     const from = tags[k]!.index! + tags[k]![0].length
     const to = tags[k + 1]?.index ?? raw.length
-    segments.push({ start: parseClock(tags[k]![1]!) ?? start, text: stripTags(raw.slice(from, to), false) })
+    const text = stripTags(raw.slice(from, to), false)
+    const at = parseClock(tags[k]![1]!)
+    const last = segments.at(-1)!
+    if (at === null || at < last.start || at > end) last.text += text
+    else segments.push({ start: at, text })
   }
   return joinSegments(segments.filter((s, k) => k > 0 || s.text.trim() !== ''))
 }

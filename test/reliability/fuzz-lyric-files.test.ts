@@ -87,7 +87,7 @@ const midiFile = fc
 const cases: { name: string; format: LyricFormat; seeds: string[]; shaped: fc.Arbitrary<Uint8Array>; anyText?: boolean }[] = [
   { name: 'LRC', format: 'lrc', seeds: ['song.lrc', 'latin1.lrc', 'broken-time.lrc', 'broken-untimed.lrc', 'broken-late.lrc'], shaped: lrcText.map(utf8) },
   { name: 'SRT', format: 'srt', seeds: ['song.srt', 'utf16.srt', 'broken-timing.srt', 'broken-backwards.srt'], shaped: subtitleText(false).map(utf8) },
-  { name: 'WebVTT', format: 'vtt', seeds: ['song.vtt', 'broken-header.vtt'], shaped: subtitleText(true).map(utf8) },
+  { name: 'WebVTT', format: 'vtt', seeds: ['song.vtt', 'broken-header.vtt', 'broken-timing.vtt'], shaped: subtitleText(true).map(utf8) },
   { name: 'UltraStar', format: 'ultrastar', seeds: ['ultrastar.txt', 'broken-note.txt'], shaped: ultraStarText.map(utf8) },
   { name: 'plain text', format: 'text', seeds: ['plain.txt'], shaped: plainText.map(utf8), anyText: true },
   { name: 'MIDI lyrics', format: 'midi', seeds: ['song.mid', 'broken-truncated.mid'], shaped: midiFile },

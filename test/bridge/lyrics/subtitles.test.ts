@@ -46,6 +46,23 @@ describe('WebVTT lyrics', () => {
     await expect(loadLyrics(fixture('lyrics/broken-header.vtt'))).rejects.toThrow(/broken-header\.vtt: line 1: a WebVTT file must start with "WEBVTT"/)
   })
 
+  test('a mistyped timing line ("->") is refused with its line, rather than read as words of the cue before', async () => {
+    await expect(loadLyrics(fixture('lyrics/broken-timing.vtt'))).rejects.toThrow(/broken-timing\.vtt: line 6: expected a timing line like "00:01:02,500 --> 00:01:05,000" \(two dashes and ">"\), got "00:05\.000 -> 00:08\.000"/)
+    expect(() => parseLyrics('WEBVTT\n\n00:01.000 --> 00:04.000\nfirst\n\n00:05.000 — 00:08.000\nsecond\n', 'vtt')).toThrow(/line 6: expected a timing line/)
+    // a blank line inside a cue's text is still the same cue
+    expect(parseLyrics('WEBVTT\n\n00:01.000 --> 00:04.000\nfirst half\n\nsecond half\n', 'vtt').map((l) => l.text)).toEqual(['first half second half'])
+  })
+
+  test('karaoke timestamps outside the cue, or going back, keep their words with the words before', () => {
+    const [line] = parseLyrics('WEBVTT\n\n00:01.000 --> 00:04.000\nNever <00:02.000>let <00:09.500>the <00:03.000>light <00:02.500>go\n', 'vtt')
+    expect(line!.words!.map((w) => [w.text, w.start, w.end])).toEqual([
+      ['Never', 1, 2],
+      ['let the', 2, 3],
+      ['light go', 3, 4],
+    ])
+    for (const w of line!.words!) expect(w.end).toBeLessThanOrEqual(4)
+  })
+
   test('hour-long timestamps parse', () => {
     expect(parseLyrics('WEBVTT\n\n01:02:03.500 --> 01:02:05.000\nlate line\n', 'vtt')[0]!.start).toBe(3723.5)
   })
