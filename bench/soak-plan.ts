@@ -34,21 +34,28 @@ export type SeekEditOptions = {
   /** Song seconds between two lyric edits (default 30) */
   editEvery?: Seconds
   seed?: number
+  /**
+   * Play the whole song once before the jumps (default true), as a songwriter does: the timeline then
+   * holds the whole song from the end of that pass, as in the looped soak. Random stretches alone
+   * reach the song's first seconds only now and then (a stretch starts uniformly anywhere), so the
+   * timeline went on filling for 10-15 minutes of song, which read as growth.
+   */
+  firstPass?: boolean
 }
 
-const seekDefaults = { minStretch: 15, maxStretch: 90, editEvery: 30, seed: 6 }
+const seekDefaults = { minStretch: 15, maxStretch: 90, editEvery: 30, seed: 6, firstPass: true }
 
 /**
  * Stretches of the song starting anywhere (each after a seek) until `total` seconds have been played,
- * and a lyric edit every `editEvery` seconds: an existing line (same start, so it replaces it) gets
- * another line's words, as a songwriter trying a new line.
+ * after one pass over the whole song, and a lyric edit every `editEvery` seconds: an existing line
+ * (same start, so it replaces it) gets another line's words, as a songwriter trying a new line.
  */
 export function seekEditPlan(duration: Seconds, lyrics: readonly LyricLine[], total: Seconds, options: SeekEditOptions = {}): { segments: Segment[]; edits: LyricEdit[] } {
   const o = { ...seekDefaults, ...options }
   if (!(duration > o.minStretch)) throw new RangeError(`the song (${duration} s) must be longer than the shortest stretch (${o.minStretch} s)`)
   const rand = prng(o.seed)
-  const segments: Segment[] = []
-  let played = 0
+  const segments: Segment[] = o.firstPass ? [{ from: 0, until: duration }] : []
+  let played = o.firstPass ? duration : 0
   while (played < total) {
     const length = o.minStretch + rand() * (o.maxStretch - o.minStretch)
     // start on the 50 ms grid, as a DAW's play head snapped to a block

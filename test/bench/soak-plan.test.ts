@@ -17,6 +17,15 @@ describe('soak plans', () => {
     expect(a.segments.length).toBeGreaterThan(30)
     expect(seekEditPlan(188, lyrics, 3600)).toEqual(a)
   })
+  test('the seek-and-edit plan first plays the whole song once, so every second of it is heard before the jumps', () => {
+    const { segments } = seekEditPlan(188, lyrics, 3600)
+    expect(segments[0]).toEqual({ from: 0, until: 188 })
+    expect(heardAfter(segments, 188, 188)).toBe(1)
+    // without the pass, random stretches leave parts of the song unheard long after a song's length of play
+    const jumps = seekEditPlan(188, lyrics, 3600, { firstPass: false }).segments
+    expect(heardAfter(jumps, 188, 188)).toBeLessThan(0.8)
+    expect(heardAfter(jumps, 188, 376)).toBeLessThan(0.95)
+  })
   test('each lyric edit rewrites an existing line (same start and end) with different words', () => {
     const { segments, edits } = seekEditPlan(188, lyrics, 600, { editEvery: 30 })
     const played = segments.reduce((s, x) => s + x.until - x.from, 0)
@@ -39,3 +48,14 @@ describe('soak plans', () => {
     expect(long.lyrics.map((l) => [l.start, l.text])).toEqual([[1, 'a'], [8, 'b'], [11, 'a'], [18, 'b'], [21, 'a']])
   })
 })
+
+/** Share of the song's 0.1 s steps heard once `played` seconds of the plan have been played. */
+function heardAfter(segments: { from: number; until: number }[], duration: number, played: number): number {
+  const heard = new Uint8Array(Math.round(duration * 10))
+  let left = played
+  for (const s of segments) {
+    for (let k = Math.round(s.from * 10); k < Math.round(s.until * 10) && left > 0; k++, left -= 0.1) heard[k] = 1
+    if (left <= 0) break
+  }
+  return heard.reduce((a, b) => a + b, 0) / heard.length
+}
