@@ -5,7 +5,11 @@ export class Fft {
   readonly size: number
   private readonly cos: Float64Array
   private readonly sin: Float64Array
-  private readonly reversed: Uint32Array
+  /** Index pairs (i, j), i < j, that the bit-reversal permutation swaps. */
+  private readonly swaps: Uint32Array
+  /** Twiddles of every stage from the third on, each stage's `half` of them in a row. */
+  private readonly stageCos: Float64Array
+  private readonly stageSin: Float64Array
   private scratchRe: Float64Array | undefined
   private scratchIm: Float64Array | undefined
   private half: Fft | undefined
@@ -24,11 +28,21 @@ export class Fft {
       this.sin[k] = -Math.sin((2 * Math.PI * k) / size)
     }
     const bits = Math.log2(size)
-    this.reversed = new Uint32Array(size)
+    const swaps: number[] = []
     for (let i = 0; i < size; i++) {
       let r = 0
       for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b)
-      this.reversed[i] = r
+      if (r > i) swaps.push(i, r)
+    }
+    this.swaps = Uint32Array.from(swaps)
+    this.stageCos = new Float64Array(Math.max(0, size - 4))
+    this.stageSin = new Float64Array(Math.max(0, size - 4))
+    for (let half = 4, at = 0; half < size; at += half, half *= 2) {
+      const step = size / (2 * half)
+      for (let k = 0; k < half; k++) {
+        this.stageCos[at + k] = this.cos[k * step]!
+        this.stageSin[at + k] = this.sin[k * step]!
+      }
     }
   }
 
@@ -36,19 +50,46 @@ export class Fft {
   transform(re: Float64Array, im: Float64Array): void {
     const n = this.size
     if (re.length !== n || im.length !== n) throw new RangeError(`FFT expects arrays of ${n}, got ${re.length} and ${im.length}`)
-    for (let i = 0; i < n; i++) {
-      const j = this.reversed[i]!
-      if (j > i) {
-        let t = re[i]!; re[i] = re[j]!; re[j] = t
-        t = im[i]!; im[i] = im[j]!; im[j] = t
+    const swaps = this.swaps
+    for (let p = 0; p < swaps.length; p += 2) {
+      const i = swaps[p]!
+      const j = swaps[p + 1]!
+      let t = re[i]!; re[i] = re[j]!; re[j] = t
+      t = im[i]!; im[i] = im[j]!; im[j] = t
+    }
+    // the first two stages have twiddles 1 and -i: additions only
+    for (let a = 0; a + 1 < n; a += 2) {
+      const br = re[a + 1]!
+      const bi = im[a + 1]!
+      re[a + 1] = re[a]! - br
+      im[a + 1] = im[a]! - bi
+      re[a] = re[a]! + br
+      im[a] = im[a]! + bi
+    }
+    if (n >= 4) {
+      for (let a = 0; a < n; a += 4) {
+        let br = re[a + 2]!
+        let bi = im[a + 2]!
+        re[a + 2] = re[a]! - br
+        im[a + 2] = im[a]! - bi
+        re[a] = re[a]! + br
+        im[a] = im[a]! + bi
+        // times -i
+        br = im[a + 3]!
+        bi = -re[a + 3]!
+        re[a + 3] = re[a + 1]! - br
+        im[a + 3] = im[a + 1]! - bi
+        re[a + 1] = re[a + 1]! + br
+        im[a + 1] = im[a + 1]! + bi
       }
     }
-    for (let half = 1; half < n; half *= 2) {
-      const step = n / (2 * half)
+    const cos = this.stageCos
+    const sin = this.stageSin
+    for (let half = 4, at = 0; half < n; at += half, half *= 2) {
       for (let start = 0; start < n; start += 2 * half) {
         for (let k = 0; k < half; k++) {
-          const wr = this.cos[k * step]!
-          const wi = this.sin[k * step]!
+          const wr = cos[at + k]!
+          const wi = sin[at + k]!
           const a = start + k
           const b = a + half
           const xr = re[b]! * wr - im[b]! * wi
@@ -90,8 +131,8 @@ export class Fft {
     }
     half.transform(re, im)
     for (let k = 0; k <= m; k++) {
-      const a = k % m
-      const b = (m - k) % m
+      const a = k === m ? 0 : k
+      const b = k === 0 ? 0 : m - k
       // E[k] = (Z[k] + conj Z[m-k]) / 2, O[k] = (Z[k] - conj Z[m-k]) / 2i
       const er = (re[a]! + re[b]!) / 2
       const ei = (im[a]! - im[b]!) / 2
