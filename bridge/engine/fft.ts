@@ -3,11 +3,9 @@
 /** A forward FFT of one power-of-two size; reuse it across frames. */
 export class Fft {
   readonly size: number
-  private readonly cos: Float64Array
-  private readonly sin: Float64Array
   /** Index pairs (i, j), i < j, that the bit-reversal permutation swaps. */
   private readonly swaps: Uint32Array
-  /** Twiddles of every stage from the third on, each stage's `half` of them in a row. */
+  /** Twiddles e^(-i pi k / half) of every stage from the second on, each stage's `half` of them in a row. */
   private readonly stageCos: Float64Array
   private readonly stageSin: Float64Array
   private scratchRe: Float64Array | undefined
@@ -21,12 +19,6 @@ export class Fft {
       throw new RangeError(`FFT size must be a power of two >= 2, got ${size}`)
     }
     this.size = size
-    this.cos = new Float64Array(size / 2)
-    this.sin = new Float64Array(size / 2)
-    for (let k = 0; k < size / 2; k++) {
-      this.cos[k] = Math.cos((2 * Math.PI * k) / size)
-      this.sin[k] = -Math.sin((2 * Math.PI * k) / size)
-    }
     const bits = Math.log2(size)
     const swaps: number[] = []
     for (let i = 0; i < size; i++) {
@@ -35,13 +27,12 @@ export class Fft {
       if (r > i) swaps.push(i, r)
     }
     this.swaps = Uint32Array.from(swaps)
-    this.stageCos = new Float64Array(Math.max(0, size - 4))
-    this.stageSin = new Float64Array(Math.max(0, size - 4))
-    for (let half = 4, at = 0; half < size; at += half, half *= 2) {
-      const step = size / (2 * half)
+    this.stageCos = new Float64Array(Math.max(0, size - 2))
+    this.stageSin = new Float64Array(Math.max(0, size - 2))
+    for (let half = 2, at = 0; half < size; at += half, half *= 2) {
       for (let k = 0; k < half; k++) {
-        this.stageCos[at + k] = this.cos[k * step]!
-        this.stageSin[at + k] = this.sin[k * step]!
+        this.stageCos[at + k] = Math.cos((Math.PI * k) / half)
+        this.stageSin[at + k] = -Math.sin((Math.PI * k) / half)
       }
     }
   }
@@ -57,7 +48,7 @@ export class Fft {
       let t = re[i]!; re[i] = re[j]!; re[j] = t
       t = im[i]!; im[i] = im[j]!; im[j] = t
     }
-    // the first two stages have twiddles 1 and -i: additions only
+    // the first stage's twiddle is 1: additions only
     for (let a = 0; a + 1 < n; a += 2) {
       const br = re[a + 1]!
       const bi = im[a + 1]!
@@ -66,26 +57,9 @@ export class Fft {
       re[a] = re[a]! + br
       im[a] = im[a]! + bi
     }
-    if (n >= 4) {
-      for (let a = 0; a < n; a += 4) {
-        let br = re[a + 2]!
-        let bi = im[a + 2]!
-        re[a + 2] = re[a]! - br
-        im[a + 2] = im[a]! - bi
-        re[a] = re[a]! + br
-        im[a] = im[a]! + bi
-        // times -i
-        br = im[a + 3]!
-        bi = -re[a + 3]!
-        re[a + 3] = re[a + 1]! - br
-        im[a + 3] = im[a + 1]! - bi
-        re[a + 1] = re[a + 1]! + br
-        im[a + 1] = im[a + 1]! + bi
-      }
-    }
     const cos = this.stageCos
     const sin = this.stageSin
-    for (let half = 4, at = 0; half < n; at += half, half *= 2) {
+    for (let half = 2, at = 0; half < n; at += half, half *= 2) {
       for (let start = 0; start < n; start += 2 * half) {
         for (let k = 0; k < half; k++) {
           const wr = cos[at + k]!
