@@ -33,9 +33,8 @@ export class WsIngest {
   private readonly wss: WebSocketServer
   private readonly sockets = new Set<WebSocket>()
   private readonly alive = new WeakMap<WebSocket, boolean>()
-  /** Connections this side ended: no pong in time, or a protocol error already reported. */
+  /** Connections the ping timer ended for want of a pong. */
   private readonly unresponsive = new WeakSet<WebSocket>()
-  private readonly reported = new WeakSet<WebSocket>()
   private readonly pingTimer: NodeJS.Timeout
   private nextId = 1
   private closing = false
@@ -96,8 +95,11 @@ export class WsIngest {
         ws.send(JSON.stringify({ type: 'error', error: { code, message, source, time: new Date().toISOString() } }))
       }
     }
+    let messages = 0
+    let reported = false
     ws.on('pong', () => this.alive.set(ws, true))
     ws.on('message', (data, isBinary) => {
+      messages++
       this.alive.set(ws, true)
       const bytes = toBytes(data)
       if (!this.limiter.allow(source, bytes.length)) {
@@ -112,16 +114,14 @@ export class WsIngest {
     })
     ws.on('error', (err: Error & { code?: string }) => {
       // ws closes the socket itself after a protocol error (oversize message: 1009, bad UTF-8: 1007)
-      this.reported.add(ws)
+      reported = true
       const code = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'message-too-large' : 'ws-audio-malformed'
       this.reject(code, `ingest connection closed: ${err.message}${code === 'message-too-large' ? ` (limit ${this.o.maxMessageBytes} bytes, option maxMessageBytes)` : ''}`, source)
     })
-    let messages = 0
-    ws.on('message', () => void messages++)
     ws.on('close', (code: number) => {
       this.sockets.delete(ws)
       this.limiter.forget(source)
-      if (this.closing || this.reported.has(ws)) return
+      if (this.closing || reported) return
       // a clean close (1000, 1001, or none given: 1005) is the sender's business; say when one was lost
       const kept = `what it sent before stays in the timeline (${messages} message${messages === 1 ? '' : 's'} received)`
       if (this.unresponsive.has(ws)) {
