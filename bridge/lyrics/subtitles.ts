@@ -43,17 +43,15 @@ function cues(rows: string[], from: number, file: string): Cue[] {
     while (i < rows.length && rows[i]!.trim() !== '') block.push(rows[i++]!)
     if (/^(NOTE|STYLE|REGION)(\s|$)/.test(block[0]!)) continue
     const t = block.findIndex((r) => r.includes('-->'))
-    if (t < 0 && out.length > 0 && BROKEN_TIMING.test(block[0]!)) {
-      // a mistyped timing line ("->", "—") would otherwise join the previous cue's words
-      throw new FileFormatError(file, { line: blockStart + 1 }, `expected a timing line like "00:01:02,500 --> 00:01:05,000" (two dashes and ">"), got ${JSON.stringify(block[0]!.trim().slice(0, 40))}`)
-    }
-    if (t < 0 && out.length > 0 && !/^\d+$/.test(block[0]!.trim())) {
-      for (const row of block) out.at(-1)!.text.push(row) // a blank line inside a cue's text, as some editors write (a loop: a huge block must not overflow the stack)
+    // a block without a timing line continues the cue before (a blank line inside its text, as some
+    // editors write), unless it starts with a cue number or a mistyped timing line ("->", "—")
+    if (t < 0 && out.length > 0 && !/^\d+$/.test(block[0]!.trim()) && !BROKEN_TIMING.test(block[0]!)) {
+      for (const row of block) out.at(-1)!.text.push(row) // a loop: a huge block must not overflow the stack
       continue
     }
     if (t < 0) {
       const k = /^\d+$/.test(block[0]!.trim()) && block.length > 1 ? 1 : 0 // skip the cue number
-      throw new FileFormatError(file, { line: blockStart + 1 + k }, `expected a timing line like "00:01:02,500 --> 00:01:05,000", got ${JSON.stringify(block[k]!.slice(0, 40))}`)
+      throw new FileFormatError(file, { line: blockStart + 1 + k }, `expected a timing line like "00:01:02,500 --> 00:01:05,000" (two dashes and ">"), got ${JSON.stringify(block[k]!.trim().slice(0, 40))}`)
     }
     if (t > 1) {
       throw new FileFormatError(file, { line: blockStart + 2 }, `expected the timing line right after the cue number, got ${JSON.stringify(block[1]!.slice(0, 40))}`)
