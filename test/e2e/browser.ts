@@ -16,10 +16,10 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** Saves a screenshot of `page` to test-artifacts/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true })
   const path = join(ARTIFACTS, `${name}.png`)
-  await page.screenshot({ path })
+  await page.screenshot({ path, ...opts })
   return path
 }
 
