@@ -106,7 +106,7 @@ export const timelineStyles = css`
   .pending span {
     position: absolute;
     right: 6px;
-    top: 34px;
+    top: 48px;
     font-size: 0.72rem;
     color: var(--el-muted);
     white-space: nowrap;

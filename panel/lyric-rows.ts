@@ -42,7 +42,9 @@ export function packLyricRows(
     const room = Math.max(1, lanePx - left)
     const need = widths[index] ?? 0
     // wrapping breaks between words, so a wrapped line needs some room to spare on each row
-    const span = need <= room ? 1 : Math.min(MAX_WRAP, maxRows, Math.ceil((need * WRAP_SLACK) / room))
+    // (a line with too little room to wrap into MAX_WRAP rows runs off the lane's end, as a line past the view does)
+    const wrapped = Math.ceil((need * WRAP_SLACK) / room)
+    const span = need <= room || wrapped > Math.min(MAX_WRAP, maxRows) ? 1 : wrapped
     let row = -1
     for (let r = 0; r + span <= maxRows && row < 0; r++) {
       let free = true
