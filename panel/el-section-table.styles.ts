@@ -37,7 +37,8 @@ export const sectionTableStyles = css`
   .time,
   .va,
   .sure,
-  .none {
+  .none,
+  .differ {
     color: var(--el-muted);
     font-weight: 400;
   }

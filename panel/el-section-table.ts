@@ -65,9 +65,11 @@ export class ElSectionTable extends LitElement {
                     >
                       Why?
                     </button>`
-                : s.lyrics
-                  ? html`<span class="agree">agree</span>`
-                  : nothing}
+                : !s.lyrics
+                  ? nothing
+                  : s.lyrics.label === s.audio.label
+                    ? html`<span class="agree">agree</span>`
+                    : html`<span class="differ">differ, below the conflict threshold</span>`}
             </td>
           </tr>`
         })}

@@ -12,6 +12,7 @@ const sections = [
   section('Verse', 0, 20, 0.5, 'positive', [{ word: 'sunshine', valence: 0.7, arousal: 0.3 }]),
   { ...section('Chorus', 20, 40, -0.6, 'negative'), audio: reading(0.5, 0.5, 'positive') },
   { ...section('Outro', 40, 50, 0.0, 'neutral'), lyrics: null },
+  { ...section('Coda', 50, 60, -0.2, 'negative'), audio: reading(0.1, 0, 'positive') },
 ]
 
 describe('<el-section-table>', () => {
@@ -27,6 +28,8 @@ describe('<el-section-table>', () => {
       ['Verse', '▲ positive V +0.50 A +0.20', '▲ positive V +0.50 A +0.20', 'agree'],
       ['Chorus', '▲ positive V +0.50 A +0.50', '▼ negative V −0.60 A +0.20', '⚡ disagree 72% Why?'],
       ['Outro', '● neutral V +0.00 A +0.20', 'no lyrics', ''],
+      // lyrics and music lean apart, but not enough for the preset's conflict threshold: not called agreement
+      ['Coda', '▲ positive V +0.10 A +0.00', '▼ negative V −0.20 A +0.20', 'differ, below the conflict threshold'],
     ])
   })
 
