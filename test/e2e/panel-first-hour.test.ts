@@ -13,7 +13,7 @@ import { parseLyrics } from '../../bridge/lyrics/index.js'
 import type { TransportState } from '../../bridge/server/protocol.js'
 import type { ViewWindow } from '../../panel/view-window.js'
 import { conflict, frame, reading, section, snapshot, status } from '../panel/feed-fixtures.js'
-import { collectPageErrors, launchChromium, screenshot } from './browser.js'
+import { openPanel, screenshot } from './browser.js'
 import { FakeBridge } from './fake-bridge.js'
 
 const SIZES = [
@@ -46,11 +46,7 @@ describe('the panel in a songwriter\'s first hour (Chromium)', () => {
     bridge = await new FakeBridge({
       snapshot: () => snapshot({ frames: held.frames, sections, conflicts, lyrics, duration: 56.4 }, status({ transport: held.transport })),
     }).start()
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: SIZES[0]! })
-    errors = collectPageErrors(page)
-    await page.goto(bridge.url)
-    await page.locator('emolane-panel[data-connection="open"]').waitFor()
+    ;({ browser, page, errors } = await openPanel(bridge.url, { viewport: SIZES[0]! }))
   })
 
   afterAll(async () => {
