@@ -4,6 +4,7 @@ import { basename, join } from 'node:path'
 import { MappingError, resolveMapping } from './mapping.js'
 import { presetsDir } from './presets-dir.js'
 import type { Mapping, ResolvedMapping } from './types.js'
+import { fsReason } from '../io/fs-error.js'
 
 /** A preset as listed for the CLI and the panel. */
 export type MappingInfo = { name: string; description: string; lanes: { name: string; curve: string; cc: number; channel: number }[] }
@@ -13,7 +14,7 @@ async function parseFile(path: string): Promise<ResolvedMapping> {
   try {
     text = await readFile(path, 'utf8')
   } catch (cause) {
-    throw new MappingError(`cannot read mapping file ${path}: ${(cause as Error).message}`, { cause })
+    throw new MappingError(`cannot read mapping file ${path}: ${fsReason(cause)}`, { cause })
   }
   let json: unknown
   try {

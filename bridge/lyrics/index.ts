@@ -15,6 +15,7 @@ import { parseMidiLyrics } from './midi-lyrics.js'
 import { parsePlainText } from './plain-text.js'
 import { parseSrt, parseVtt } from './subtitles.js'
 import { parseUltraStar } from './ultrastar.js'
+import { fsReason } from '../io/fs-error.js'
 
 export { FileFormatError } from './file-format-error.js'
 export { decodeText, detectEncoding } from './decode-text.js'
@@ -75,7 +76,7 @@ async function readLyricFile(path: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path))
   } catch (cause) {
-    throw new Error(`cannot read lyrics file ${path}: ${(cause as Error).message}`, { cause })
+    throw new Error(`cannot read lyrics file ${path}: ${fsReason(cause)}`, { cause })
   }
 }
 

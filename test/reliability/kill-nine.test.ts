@@ -51,6 +51,15 @@ class FeedView {
   }
 }
 
+/** One journal line, or null for an empty or torn one (a line being written as the test reads). */
+function parseRecord(line: string): { k: string; start: number; end: number } | null {
+  try {
+    return line ? (JSON.parse(line) as { k: string; start: number; end: number }) : null
+  } catch {
+    return null
+  }
+}
+
 /** The snapshot's generation and audio ranges, or generation 0 and none before the first compaction. */
 function readSnapshot(projectDir: string): { generation: number; audio: [number, number][] } {
   const path = join(projectDir, 'snapshot.json')
@@ -72,11 +81,7 @@ function storedAudio(projectDir: string): [number, number][] {
     if (readSnapshot(projectDir).generation !== snapshot.generation) continue
     ranges.push(...snapshot.audio)
     for (const line of text.split('\n')) {
-      // a line being written as we read may be torn; its range is counted on the next read
-      let r: { k: string; start: number; end: number } | null = null
-      try {
-        r = line ? (JSON.parse(line) as typeof r) : null
-      } catch {}
+      const r = parseRecord(line)
       if (r?.k === 'audio') ranges.push([r.start, r.end])
     }
     break
