@@ -2,7 +2,7 @@
 import { decodeAudioFile } from '../audio/decode.js'
 import type { LyricLine, SectionSpan } from '../analysis/types.js'
 import { resolveEncoding } from '../lyrics/decode-text.js'
-import { loadLyrics } from '../lyrics/index.js'
+import { loadLyrics, noLyricsWarning } from '../lyrics/index.js'
 import { loadSections } from '../sections/index.js'
 import { playInto, type Song } from '../stream/file-player.js'
 import { openTarget } from '../stream/stream-target.js'
@@ -63,6 +63,8 @@ async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--encoding: ${(err as Error).message}`)
   }
   const song = await loadSong(args.positionals[0]!, { rate, lyrics: args.values.lyrics, sections: args.values.sections, encoding, tempo })
+  const empty = args.values.lyrics ? noLyricsWarning(args.values.lyrics, song.lyrics) : null
+  if (empty) console.error(`emolane stream: ${empty}`)
   let target
   try {
     target = await openTarget(args.values.to!, args.values.token ?? process.env.EMOLANE_TOKEN ?? null)

@@ -126,6 +126,7 @@ async function run(argv: string[]): Promise<number> {
         lyricsPath: args.values.lyrics ?? sidecar(file, LYRIC_SIDECARS),
         sectionsPath: args.values.sections ?? sidecar(file, SECTION_SIDECARS),
         encoding,
+        onWarning: (w) => say(file, w),
       }),
   })
   try {

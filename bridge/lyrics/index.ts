@@ -47,6 +47,11 @@ export type LyricSource = {
   place(at?: Pick<LyricsOptions, 'sections' | 'duration'>): LyricLine[]
 }
 
+/** The warning for a lyric file that gave no lines (an empty file, say), or null when it gave some: the analysis goes on with the music alone. */
+export function noLyricsWarning(path: string, lines: readonly LyricLine[]): string | null {
+  return lines.length === 0 ? `lyrics file ${path} has no lines (is it empty?): analysing the music alone` : null
+}
+
 /** Reads a lyric file; format from `format`, else the extension, else the content. */
 export async function loadLyrics(path: string, opts: LyricsOptions & { format?: LyricFormat } = {}): Promise<LyricLine[]> {
   return parseLyrics(await readLyricFile(path), opts.format ?? formatFromName(path) ?? undefined, { ...opts, file: opts.file ?? path })
