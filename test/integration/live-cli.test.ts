@@ -64,6 +64,16 @@ describe('emolane stream, as a user runs it', () => {
     expect(bridge.analysis().frames.at(-1)!.t).toBe(7.5)
   })
 
+  test('serve on a port in use says which option picks another', async () => {
+    const httpPort = new URL(bridge.httpUrl!).port
+    const http = await run(process.execPath, [CLI, 'serve', '--http-port', httpPort, '--no-osc', '--no-persist', '--device', 'cpu', '--quiet']).catch((e) => e)
+    expect(http.code).toBe(1)
+    expect(http.stderr).toContain(`port ${httpPort} is already in use (another emolane serve?); pick another with --http-port N (0: any free port)`)
+    const osc = await run(process.execPath, [CLI, 'serve', '--http-port', '0', '--osc-port', String(bridge.oscPort), '--no-persist', '--device', 'cpu', '--quiet']).catch((e) => e)
+    expect(osc.code).toBe(1)
+    expect(osc.stderr).toContain(`port ${bridge.oscPort} is already in use (another emolane serve?); pick another with --osc-port N`)
+  }, 60_000)
+
   test('explains a bad --to', async () => {
     const err = await run(process.execPath, [CLI, 'stream', join(ROOT, 'examples', 'demo-song.mp3'), '--to', 'tcp://nowhere']).catch((e) => e)
     expect(err.code).toBe(2)
