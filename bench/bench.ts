@@ -101,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
       cores: cpus().length,
       node: process.version,
       onnxruntime: readPackageVersion(root, 'onnxruntime-node'),
-      providers: listedProviders(),
+      providers: await listedProviders(),
       gpu: gpuName,
       loadAverageStart: round(loadavg()[0]!, 2),
     },

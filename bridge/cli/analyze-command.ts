@@ -111,7 +111,6 @@ async function run(argv: string[]): Promise<number> {
 /** The `emolane analyze` command. */
 export const analyzeCommand: Command = {
   name: 'analyze',
-  summary: 'analyse an audio file: emotion curves, sections, lyric/music conflicts (JSON or CSV)',
   usage,
   run,
 }

@@ -181,4 +181,4 @@ async function run(argv: string[]): Promise<number> {
 }
 
 /** The `serve` command. */
-export const serveCommand: Command = { name: 'serve', summary: 'run the live bridge: DAW in (OSC/WebSocket), panel and feed out', usage, run }
+export const serveCommand: Command = { name: 'serve', usage, run }

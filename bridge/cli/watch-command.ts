@@ -140,7 +140,6 @@ async function run(argv: string[]): Promise<number> {
 /** The `emolane watch` command. */
 export const watchCommand: Command = {
   name: 'watch',
-  summary: 'watch a bounce (or a folder of them) and re-analyse each time the DAW renders over it',
   usage,
   run,
 }

@@ -1,8 +1,8 @@
 /** Which onnxruntime execution provider runs the model: chosen per platform, overridable, with CPU fallback. */
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import ort from 'onnxruntime-node'
 import type { InferenceSession } from 'onnxruntime-node'
+import { loadOrt } from './ort.js'
 
 /** A device name as the CLI and options take it. */
 export type Device = 'auto' | 'cpu' | 'cuda' | 'webgpu' | 'coreml' | 'dml'
@@ -57,9 +57,9 @@ export function parseDevice(name: string): Device {
 }
 
 /** The providers onnxruntime-node was built with here (bundled or loadable). */
-export function listedProviders(): string[] {
+export async function listedProviders(): Promise<string[]> {
   try {
-    return ort.listSupportedBackends().map((b: { name: string }) => b.name)
+    return (await loadOrt()).listSupportedBackends().map((b: { name: string }) => b.name)
   } catch {
     return ['cpu']
   }
