@@ -28,13 +28,15 @@ conflicts and a whole-song summary. Prints a summary; writes the analysis as JSO
   --preset NAME|FILE   analysis preset from presets/analysis (default 'default')
   --tempo BPM          the song's tempo where known (else measured from the audio)
   --model DIR          model folder with manifest.json (default: the bundled model)
+  --verify-model       hash every model file against the manifest (default: only files changed
+                       since their last good check; sizes are always checked)
   --audio-path P       window (each window encoded on its own, as live; the presets' default)
                        or fast (the song encoded once and sliced: ~1.5x faster, edges differ)
   --quiet              no summary, no progress bar`
 
 const spec = {
   values: { lyrics: undefined, sections: undefined, encoding: undefined, format: undefined, out: undefined, device: 'auto', preset: 'default', tempo: undefined, model: undefined, 'audio-path': undefined },
-  flags: ['quiet'],
+  flags: ['quiet', 'verify-model'],
   positionals: [1, 1] as [number, number],
 }
 
@@ -80,7 +82,7 @@ async function run(argv: string[]): Promise<number> {
       tempo,
       preset,
       audioPath,
-      modelOptions: { device, modelDir: args.values.model, onWarning: (w) => warnings.push(w) },
+      modelOptions: { device, modelDir: args.values.model, verify: args.flags.has('verify-model') ? 'always' : 'changed', onWarning: (w) => warnings.push(w) },
       onProgress: quiet ? undefined : (p) => bar.update(phaseLabels[p.phase] ?? p.phase, p.done, p.total),
     })
   } finally {

@@ -13,6 +13,7 @@ import { LogMelExtractor, type LogMel, type LogMelRange } from './log-mel.js'
 import { LruCache } from './lru-cache.js'
 import { type GraphName, loadManifest, type ModelManifest, verifyModelFiles } from './manifest.js'
 import { defaultModelDir } from './model-dir.js'
+import type { VerifyMode } from './verified-files.js'
 import { checkFinite, ModelOutputError, readHeads, wordMoods } from './model-outputs.js'
 import { copyFrames, firstLine, openSessions, releaseAll, type Sessions, smokeTest, tensor } from './onnx-sessions.js'
 import { WordPieceTokenizer } from './tokenizer.js'
@@ -99,6 +100,8 @@ export type EmotionModelOptions = {
   threads?: number
   /** onnxruntime's threads busy-wait between runs, default false: on a machine shared with a DAW, spinning threads take CPU from everything else (and from our own main thread) for little gain */
   spinWait?: boolean
+  /** When the graph files are hashed against the manifest, default 'changed' (only files changed since their last good check; see verified-files.ts); EMOLANE_VERIFY_MODEL=always overrides */
+  verify?: VerifyMode
   /** Receives warnings (provider fallback, untrained weights); default console.warn */
   onWarning?: (message: string) => void
 }
@@ -169,12 +172,12 @@ export class EmotionModel {
     this.lyricsCache = new LruCache(options.lyricsCacheSize, options.lyricsCacheBytes, lyricsEncodingBytes)
   }
 
-  /** Loads the manifest, checks every file's sha256, and opens the graphs on the chosen provider. */
+  /** Loads the manifest, checks every file's size and (when it changed since its last check) sha256, and opens the graphs on the chosen provider. */
   static async load(options: EmotionModelOptions = {}): Promise<EmotionModel> {
     const o = { ...defaults, ...options }
     const modelDir = o.modelDir ?? defaultModelDir()
     const manifest = await loadManifest(modelDir)
-    await verifyModelFiles(modelDir, manifest)
+    await verifyModelFiles(modelDir, manifest, { verify: o.verify })
     const tokenizer = await WordPieceTokenizer.load(join(modelDir, manifest.text.tokenizer))
     const candidates = o.device === 'auto' ? autoCandidates() : [o.device, ...(o.device === 'cpu' ? [] : (['cpu'] as const))]
     const failures: string[] = []
