@@ -6,7 +6,7 @@
  * on the feed and no frames, then recovers.
  */
 import { spawnSync } from 'node:child_process'
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -91,6 +91,24 @@ describe('model files missing or corrupted', () => {
     const r = cli(['analyze', await wav(dir), '--model', dir, '--out', out])
     expect(r.code).toBe(1)
     expect(r.out).toMatch(/text_encoder\.onnx \(text_encoder\) is \d+ bytes, the manifest says \d+: the file is truncated or replaced/)
+    expect(existsSync(out)).toBe(false)
+  })
+
+  test('emolane analyze refuses a graph corrupted in place after a good run (same size, mtime set back): the check is remembered, not skipped', async () => {
+    const dir = await modelCopy()
+    const song = await wav(dir)
+    const out = join(dir, 'out.json')
+    expect(cli(['analyze', song, '--model', dir, '--quiet', '--out', out]).code).toBe(0)
+    await rm(out)
+    const path = join(dir, 'onnx', 'fusion.onnx')
+    const before = await stat(path)
+    const bytes = await readFile(path)
+    bytes[bytes.length >> 1] ^= 0x01
+    await writeFile(path, bytes)
+    await utimes(path, before.atime, before.mtime)
+    const r = cli(['analyze', song, '--model', dir, '--out', out])
+    expect(r.code).toBe(1)
+    expect(r.out).toMatch(/fusion\.onnx \(fusion\) is corrupted: sha256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}/)
     expect(existsSync(out)).toBe(false)
   })
 
