@@ -6,6 +6,7 @@ import { formatSummary } from '../analysis/format-summary.js'
 import { framesToCsv } from '../analysis/frames-csv.js'
 import { loadPreset } from '../analysis/presets.js'
 import type { Analysis } from '../analysis/types.js'
+import { deviceLine } from '../engine/emotion-model.js'
 import { DEVICES, parseDevice } from '../engine/execution-provider.js'
 import { resolveEncoding } from '../lyrics/decode-text.js'
 import { numberOption, parseArgs, UsageError } from './args.js'
@@ -73,6 +74,7 @@ async function run(argv: string[]): Promise<number> {
 
   const bar = new ProgressBar()
   const warnings: string[] = []
+  let deviceNote: string | null = null
   let analysis: Analysis
   try {
     analysis = await analyzeFile(audio, {
@@ -83,6 +85,8 @@ async function run(argv: string[]): Promise<number> {
       preset,
       audioPath,
       modelOptions: { device, modelDir: args.values.model, verify: args.flags.has('verify-model') ? 'always' : 'changed', onWarning: (w) => warnings.push(w) },
+      // a provider that fell back is said by its warning; otherwise one line says which runs and why
+      onModel: (info) => (deviceNote = info.fallback ? null : deviceLine(info)),
       onProgress: quiet ? undefined : (p) => bar.update(phaseLabels[p.phase] ?? p.phase, p.done, p.total),
     })
   } finally {
@@ -90,7 +94,7 @@ async function run(argv: string[]): Promise<number> {
   }
   const text = format === 'csv' ? framesToCsv(analysis, preset.smoothingSeconds) : JSON.stringify(analysis, null, 2) + '\n'
   const summaryStream = out ? process.stdout : process.stderr
-  if (!quiet) for (const w of warnings) console.error(`emolane: ${w}`)
+  if (!quiet) for (const w of [...(deviceNote ? [deviceNote] : []), ...warnings]) console.error(`emolane: ${w}`)
   if (out) {
     // write beside the target, then rename: a crash never leaves half a file under the real name
     const temp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`)

@@ -6,7 +6,7 @@ import { analyzeFile } from '../analysis/analyze-file.js'
 import { clock } from '../analysis/format-summary.js'
 import { loadPreset } from '../analysis/presets.js'
 import type { Analysis, Reading } from '../analysis/types.js'
-import { EmotionModel } from '../engine/emotion-model.js'
+import { deviceLine, EmotionModel } from '../engine/emotion-model.js'
 import { DEVICES, parseDevice } from '../engine/execution-provider.js'
 import { resolveEncoding } from '../lyrics/decode-text.js'
 import { BounceWatcher, type WatchEvent } from '../watch/bounce-watcher.js'
@@ -70,7 +70,7 @@ async function run(argv: string[]): Promise<number> {
   const outDir = args.values.out
   if (outDir) await mkdir(outDir, { recursive: true })
   const model = await EmotionModel.load({ device, modelDir: args.values.model, onWarning: (w) => console.error(`emolane: ${w}`) })
-  console.error(`emolane watch: model ${model.info.name} ${model.info.version} on ${model.info.device}`)
+  console.error(`emolane watch: model ${model.info.name} ${model.info.version} on ${deviceLine(model.info)}`)
 
   const write = async (file: string, analysis: Analysis): Promise<string | null> => {
     if (!outDir) return null

@@ -13,7 +13,14 @@ let loading: Promise<Ort> | null = null
 /** Imports onnxruntime-node once; later calls get the same module. */
 export function loadOrt(): Promise<Ort> {
   loading ??= import('onnxruntime-node').then(
-    (m) => (loaded = ((m as { default?: Ort }).default ?? m) as Ort),
+    (m) => {
+      loaded = ((m as { default?: Ort }).default ?? m) as Ort
+      // onnxruntime's own logger prints a provider that fails to load (--device cuda without CUDA) as a red
+      // native error line; we say it in one line of our own (emotion-model.ts), so only fatal errors pass.
+      // EMOLANE_DEBUG=1 keeps its default (warnings and up).
+      if (!process.env.EMOLANE_DEBUG) loaded.env.logLevel = 'fatal'
+      return loaded
+    },
     (cause) => {
       loading = null
       throw new Error(`cannot load onnxruntime-node (npm ci installs it): ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}`, { cause })

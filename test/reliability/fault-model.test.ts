@@ -148,22 +148,23 @@ describe('an execution provider that fails to load', () => {
     const ort = (await import('onnxruntime-node')).default
     const create = ort.InferenceSession.create.bind(ort.InferenceSession)
     let failing = true
-    // 'webgpu' opens (as a CPU session, so this runs the same on any machine) and then fails to run
+    // 'cuda' opens (as a CPU session, so this runs the same on any machine) and then fails to run
+    // (cuda, not webgpu: without a Vulkan driver webgpu is not even tried on Linux)
     const spy = async (path: string, opts: { executionProviders?: string[] }) => {
-      if (!failing || opts?.executionProviders?.[0] !== 'webgpu') return create(path, opts)
+      if (!failing || opts?.executionProviders?.[0] !== 'cuda') return create(path, opts)
       const s = await create(path, { ...opts, executionProviders: ['cpu'] })
       ;(s as { run: unknown }).run = async () => {
-        throw new Error('Dawn: device lost')
+        throw new Error('CUDA failure 999: unspecified launch failure')
       }
       return s
     }
     ;(ort.InferenceSession as { create: unknown }).create = spy
     const warnings: string[] = []
     try {
-      const model = await EmotionModel.load({ modelDir: MODEL, device: 'webgpu', onWarning: (w) => warnings.push(w) })
+      const model = await EmotionModel.load({ modelDir: MODEL, device: 'cuda', onWarning: (w) => warnings.push(w) })
       expect(model.info.device).toBe('cpu')
-      expect(model.info.fallback).toBe('webgpu did not load (webgpu: Dawn: device lost); running on cpu')
-      expect(warnings.join('\n')).toMatch(/webgpu did not load/)
+      expect(model.info.fallback).toBe('cuda did not load (cuda: CUDA failure 999: unspecified launch failure); running on cpu')
+      expect(warnings.join('\n')).toMatch(/cuda did not load/)
       await model.close()
     } finally {
       failing = false
