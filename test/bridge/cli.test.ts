@@ -51,6 +51,13 @@ describe('emolane --help and --version', () => {
     expect(loaded.filter((f) => f.includes('onnxruntime-node'))).toEqual([])
   })
 
+  test('a normal analyze on a machine without a GPU prints one device line on stderr and nothing else', async () => {
+    const { stderr } = await run(process.execPath, [join(out, 'cli.js'), 'analyze', join(root, 'examples/demo-song.mp3'), '--out', join(dir, 'demo2.json')], { cwd: dir })
+    const lines = stderr.split('\n').filter((l) => l.trim() !== '' && !l.includes('\r')) // the progress bar redraws with \r
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^emolane: device \w+ \((auto: .+)\)$/)
+  })
+
   test('the check itself sees onnxruntime once a command loads the model', async () => {
     const { loaded } = await emolane('analyze', join(root, 'examples/demo-song.mp3'), '--quiet', '--out', join(dir, 'demo.json'))
     expect(loaded.some((f) => f.includes('onnxruntime-node'))).toBe(true)
