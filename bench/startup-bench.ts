@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sampleProcess } from './proc-stats.js'
 import { cliPath } from './serve-process.js'
+import { wavFile } from '../test/bridge/watch/wav-writer.js'
 import type { BenchSong } from './song.js'
 import { median, ratio, round } from './stats.js'
 
@@ -29,32 +30,6 @@ export type StartupCase = {
 
 /** The start-up part of the results. */
 export type StartupResult = { baseline: string; runsEach: number; cases: StartupCase[] }
-
-/** A 16-bit stereo 44.1 kHz WAV of `seconds` of a chord, as a bounce would be. */
-export function writeToneWav(path: string, seconds: number): void {
-  const rate = 44_100
-  const n = Math.round(seconds * rate)
-  const data = Buffer.alloc(n * 4)
-  for (let i = 0; i < n; i++) {
-    const v = Math.round(6000 * (Math.sin((2 * Math.PI * 220 * i) / rate) + Math.sin((2 * Math.PI * 277 * i) / rate)))
-    data.writeInt16LE(v, i * 4)
-    data.writeInt16LE(v, i * 4 + 2)
-  }
-  const h = Buffer.alloc(44)
-  h.write('RIFF', 0)
-  h.writeUInt32LE(36 + data.length, 4)
-  h.write('WAVEfmt ', 8)
-  h.writeUInt32LE(16, 16)
-  h.writeUInt16LE(1, 20)
-  h.writeUInt16LE(2, 22)
-  h.writeUInt32LE(rate, 24)
-  h.writeUInt32LE(rate * 4, 28)
-  h.writeUInt16LE(4, 32)
-  h.writeUInt16LE(16, 34)
-  h.write('data', 36)
-  h.writeUInt32LE(data.length, 40)
-  writeFileSync(path, Buffer.concat([h, data]))
-}
 
 /** Runs `node <cli> ...args` to exit; wall ms and peak RSS (VmHWM, polled every 5 ms), or throws on a non-zero exit. */
 function timeProcess(cli: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; peakMB: number | null }> {
@@ -82,7 +57,7 @@ function timeProcess(cli: string, args: string[], env: NodeJS.ProcessEnv): Promi
 /** Measures each command `runs` times, interleaved with the baseline. */
 export async function runStartup(song: BenchSong, outDir: string, o: { baselineCli: string | null; runs: number; device: string }, log: (line: string) => void = () => {}): Promise<StartupResult> {
   const oneSecond = join(outDir, 'one-second.wav')
-  writeToneWav(oneSecond, 1)
+  writeFileSync(oneSecond, wavFile(1, 44_100, 220)) // 1 s at 44.1 kHz, as a short bounce
   const out = join(outDir, 'startup.json')
   const cases: { name: string; args: string[]; audioSeconds: number | null }[] = [
     { name: 'help', args: ['--help'], audioSeconds: null },
