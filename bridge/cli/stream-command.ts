@@ -5,6 +5,7 @@ import { resolveEncoding } from '../lyrics/decode-text.js'
 import { loadLyrics } from '../lyrics/index.js'
 import { loadSections } from '../sections/index.js'
 import { playInto, type Song } from '../stream/file-player.js'
+import { checkProjectName } from '../server/ingest-validate.js'
 import { openTarget } from '../stream/stream-target.js'
 import { numberOption, parseArgs, UsageError } from './args.js'
 import type { Command } from './command.js'
@@ -55,6 +56,13 @@ async function run(argv: string[]): Promise<number> {
   const rate = numberOption(args, 'rate', 8000, 192_000)!
   const channels = numberOption(args, 'channels', 1, 2)!
   if (!Number.isInteger(rate) || !Number.isInteger(channels)) throw new UsageError(`--rate and --channels must be whole numbers, got ${rate} and ${channels}`)
+  if (args.values.project !== undefined) {
+    try {
+      checkProjectName(args.values.project)
+    } catch (err) {
+      throw new UsageError(`--project: ${(err as Error).message}`)
+    }
+  }
   const tempo = numberOption(args, 'tempo', 1, 1000)
   let encoding
   try {

@@ -8,6 +8,7 @@
  */
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { AnalysisThread } from '../analysis/analysis-thread.js'
 import { inProcessAnalysis, type AudioAnalysisRunner } from '../analysis/audio-analysis-ops.js'
@@ -68,6 +69,8 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   private inference: LiveInference
   private analysisLoop: LiveAnalysis
   private persistence: TimelinePersistence | null = null
+  /** Project folders created by /emolane/project this run (bounded by maxNewProjects). */
+  private newProjects = 0
   private readonly sink: IngestSink
   private readonly limiter: RateLimiter
   private readonly feed: FeedServer
@@ -428,6 +431,13 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   /** Saves the current project and loads another (OSC /emolane/project). */
   private switchProject(name: string): void {
     if (name === this.project) return
+    if (this.options.persist && !existsSync(join(resolveDataDir(this.options.dataDir), name))) {
+      // any sender allowed to send OSC may switch (with --token, only authenticated ones); creating folders is bounded
+      if (this.newProjects >= this.options.maxNewProjects) {
+        throw new IngestError('project-bad', `refused to create project ${name}: this run already created ${this.newProjects} new projects (option maxNewProjects); switching to an existing project still works`)
+      }
+      this.newProjects++
+    }
     for (const u of this.unsubscribe.splice(0)) u()
     this.persistence?.close()
     this.persistence = null

@@ -87,6 +87,13 @@ async function handleExport(url: URL, res: ServerResponse, analysis: Analysis): 
   }
 }
 
+/** Time a client has to send its request headers, ms. */
+export const HEADERS_TIMEOUT_MS = 10_000
+/** Time a client has to send its whole request, ms. */
+export const REQUEST_TIMEOUT_MS = 30_000
+/** An idle keep-alive connection is closed after this long, ms. */
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000
+
 /** Largest JSON body of a POST, bytes (a preset name needs a few dozen). */
 export const MAX_POST_BYTES = 4096
 
@@ -146,7 +153,8 @@ async function handleSelectPreset(req: IncomingMessage, res: ServerResponse, dep
 /** Creates the HTTP server (not yet listening). */
 export function createHttpServer(deps: HttpDeps): Server {
   const refuser = new WebSocketServer({ noServer: true, maxPayload: 1024 })
-  const server = createServer(async function httpOnRequest(req, res) {
+  // a slow client gets HEADERS_TIMEOUT_MS for its headers and REQUEST_TIMEOUT_MS for the whole request, checked every second
+  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, async function httpOnRequest(req, res) {
     try {
       await handle(req, res)
     } catch (err) {
@@ -235,9 +243,11 @@ export function createHttpServer(deps: HttpDeps): Server {
     if (path === '/ws') deps.upgradeFeed(req, socket, head)
     else deps.upgradeIngest(req, socket, head)
   })
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
   server.on('close', () => refuser.close())
   server.on('clientError', (err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    const timedOut = (err as NodeJS.ErrnoException).code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    if (socket.writable) socket.end(`HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\n\r\n`)
     else socket.destroy()
   })
   return server

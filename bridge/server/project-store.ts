@@ -11,6 +11,7 @@ import type { Frame, LyricLine, Seconds, SectionSpan, TempoPoint } from '../anal
 import type { Range } from '../stream/interval-set.js'
 import { withTempoChange } from '../stream/tempo-changes.js'
 import { Journal, type JournalRecovery } from './journal.js'
+import { checkProjectName } from './ingest-validate.js'
 import { checkProjectState, recordProblem } from './project-records.js'
 
 /** What a project keeps. */
@@ -140,7 +141,8 @@ export class ProjectStore {
   private readonly lockPath: string
 
   constructor(dataDir: string, name: string, options: ProjectStoreOptions = {}) {
-    this.name = name
+    // the same rule as every entry point (serve --project, stream --project, OSC): a name, never a path
+    this.name = checkProjectName(name)
     this.dir = join(dataDir, name)
     this.o = { ...defaults, ...options }
     this.journal = new Journal(this.dir, { onSyncError: (err) => this.o.onSyncError(err), state: checkProjectState, record: recordProblem })
