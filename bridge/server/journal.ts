@@ -4,8 +4,9 @@
  * fsync'd to the disk (so it survives power loss) right after, asynchronously, on libuv's pool:
  * the bridge sends a frame without waiting for the disk.
  * `snapshot.json` names the journal generation that follows it and carries a sha256 of its state.
- * Compaction keeps one generation back: the snapshot it replaces stays as `snapshot-<n>.json`, with
- * the journals from n on, so a damaged or deleted `snapshot.json` is rebuilt from them. Nothing is
+ * Compaction writes the snapshot twice (`snapshot.json` and a separate copy `snapshot-<n>.json`) and
+ * keeps one generation back (the previous copy and the journals from its generation on), so a
+ * damaged or deleted `snapshot.json` is rebuilt from the copy, or from the older copy and journals. Nothing is
  * deleted unless a newer snapshot, read back and checksummed, covers it; a damaged snapshot is set
  * aside (renamed `*.damaged-<time>.json`), never removed.
  */
@@ -270,9 +271,9 @@ export class Journal<S extends object, R extends object> {
   }
 
   /**
-   * Writes a checksummed snapshot of `state` beside an empty new journal. The snapshot it replaces
-   * stays as `snapshot-<n>.json` (with the journals from n on); older files go only once the new
-   * snapshot has been read back and verified.
+   * Writes a checksummed snapshot of `state` (and a copy, `snapshot-<n+1>.json`) beside an empty new
+   * journal. The previous copy stays, with the journals from its generation on; older files go only
+   * once both new files have been read back and verified.
    */
   compact(state: S): void {
     if (this.fd === null) throw new Error('Journal.compact() before load() or after close()')
@@ -286,8 +287,15 @@ export class Journal<S extends object, R extends object> {
     fsyncSync(fdTmp)
     closeSync(fdTmp)
     const current = join(this.dir, SNAPSHOT)
-    // the snapshot being replaced stays as the fallback: a hard link, so snapshot.json is never absent
-    if (this.baseIsSnapshot) keepCopy(current, join(this.dir, backupName(this.base)))
+    // a second, separate copy (its own inode): damage to snapshot.json leaves it intact. It matters
+    // beyond the journals: frames the timeline took in as the bridge stopped are in the snapshot only.
+    const copy = join(this.dir, backupName(next))
+    copyFileSync(tmp, copy)
+    const fdCopy = openSync(copy, 'r+')
+    fsyncSync(fdCopy)
+    closeSync(fdCopy)
+    // a snapshot written before copies were kept stays as the fallback too (a hard link: snapshot.json is never absent)
+    if (this.baseIsSnapshot && !existsSync(join(this.dir, backupName(this.base)))) keepCopy(current, join(this.dir, backupName(this.base)))
     renameSync(tmp, current)
     fsyncDir(this.dir)
     closeSync(this.fd)
@@ -299,8 +307,10 @@ export class Journal<S extends object, R extends object> {
     this.bytes = 0
     this.records = 0
     this.unsynced = false
-    const written = parseSnapshot(readFileSync(current, 'utf8'))
-    if (!written.verified || written.generation !== next) throw new Error(`${current} did not read back as written; older snapshots and journals are kept`)
+    for (const path of [current, copy]) {
+      const written = parseSnapshot(readFileSync(path, 'utf8'))
+      if (!written.verified || written.generation !== next) throw new Error(`${path} did not read back as written; older snapshots and journals are kept`)
+    }
     // covered by the verified new snapshot and by the fallback from keepFrom on
     for (const f of [...generations(readdirSync(this.dir), JOURNAL_RE), ...generations(readdirSync(this.dir), BACKUP_RE)]) {
       if (f.generation < keepFrom) rmSync(join(this.dir, f.name), { force: true })

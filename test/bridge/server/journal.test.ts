@@ -65,14 +65,14 @@ describe('Journal', () => {
     j.append([{ add: 1 }, { add: 2 }])
     j.compact({ items: [1, 2] })
     j.append([{ add: 3 }])
-    expect(readdirSync(dir).sort()).toEqual(['journal-0.jsonl', 'journal-1.jsonl', 'snapshot.json'])
+    expect(readdirSync(dir).sort()).toEqual(['journal-0.jsonl', 'journal-1.jsonl', 'snapshot-1.json', 'snapshot.json'])
     const loaded = new Journal<S, R>(dir).load()
     expect(loaded.snapshot).toEqual({ items: [1, 2] })
     expect(loaded.records).toEqual([{ add: 3 }])
     expect(loaded.recovery).toBeNull()
     j.compact({ items: [1, 2, 3] })
-    // the replaced snapshot stays as the fallback with the journals from its generation on; older ones go
-    expect(readdirSync(dir).sort()).toEqual(['journal-1.jsonl', 'journal-2.jsonl', 'snapshot-1.json', 'snapshot.json'])
+    // the new snapshot's copy, and the previous one with the journals from its generation on; older ones go
+    expect(readdirSync(dir).sort()).toEqual(['journal-1.jsonl', 'journal-2.jsonl', 'snapshot-1.json', 'snapshot-2.json', 'snapshot.json'])
   })
 
   test('snapshot.json carries a sha256 of its generation and state', () => {
@@ -82,12 +82,12 @@ describe('Journal', () => {
     j.compact({ items: [7] })
     const text = readFileSync(join(dir, 'snapshot.json'), 'utf8')
     expect(text).toMatch(/^\{"generation":1,"sha256":"[0-9a-f]{64}","state":\{"items":\[7\]\}\}$/)
-    // one digit changed, still valid JSON: caught by the checksum, set aside, rebuilt from the journals
+    // one digit changed, still valid JSON: caught by the checksum, set aside, rebuilt from the copy
     writeFileSync(join(dir, 'snapshot.json'), text.replace('[7]', '[8]'))
     const loaded = new Journal<S, R>(dir).load()
-    expect(loaded.snapshot).toBeNull()
+    expect(loaded.snapshot).toEqual({ items: [7] })
     expect(loaded.problems[0]).toMatch(/snapshot\.json is damaged \(its sha256 does not match.*set aside as snapshot\.damaged-.*\.json/)
-    expect(loaded.recovery).toEqual({ from: ['journal-0.jsonl', 'journal-1.jsonl'], lost: null })
+    expect(loaded.recovery).toEqual({ from: ['snapshot-1.json', 'journal-1.jsonl'], lost: null })
     expect(readdirSync(dir).filter((n) => n.startsWith('snapshot.damaged-'))).toHaveLength(1)
   })
 
@@ -96,7 +96,7 @@ describe('Journal', () => {
     ['truncated', (t: string) => t.slice(0, t.length >> 1)],
     ['deleted', null],
     ['valid JSON of the wrong shape', () => '{"generation":2,"state":[1,2]}'],
-  ] as const)('a %s snapshot.json loses nothing: the previous snapshot and every journal after it rebuild the state', (_, damage) => {
+  ] as const)('a %s snapshot.json loses nothing: its copy, or the previous snapshot and every journal after it, rebuild the state', (_, damage) => {
     const dir = fresh()
     const j = new Journal<S, R>(dir)
     j.load()
@@ -110,9 +110,15 @@ describe('Journal', () => {
     if (damage) writeFileSync(path, damage(readFileSync(path, 'utf8')))
     else rmSync(path)
     const loaded = new Journal<S, R>(dir).load()
-    expect(loaded.snapshot).toEqual({ items: [1] })
-    expect(loaded.records).toEqual([{ add: 2 }, { add: 3 }])
-    expect(loaded.recovery).toEqual({ from: ['snapshot-1.json', 'journal-1.jsonl', 'journal-2.jsonl'], lost: null })
+    expect(loaded.snapshot).toEqual({ items: [1, 2] })
+    expect(loaded.records).toEqual([{ add: 3 }])
+    expect(loaded.recovery).toEqual({ from: ['snapshot-2.json', 'journal-2.jsonl'], lost: null })
+    // with the copy damaged too, the previous snapshot and the journals after it
+    writeFileSync(join(dir, 'snapshot-2.json'), 'garbage')
+    const older = new Journal<S, R>(dir).load()
+    expect(older.snapshot).toEqual({ items: [1] })
+    expect(older.records).toEqual([{ add: 2 }, { add: 3 }])
+    expect(older.recovery).toEqual({ from: ['snapshot-1.json', 'journal-1.jsonl', 'journal-2.jsonl'], lost: null })
     expect(loaded.problems.join('\n')).toMatch(damage ? /snapshot\.json is damaged/ : /snapshot\.json is missing/)
     // nothing was removed: the damaged file is set aside, every journal is still there
     expect(readdirSync(dir).filter((n) => n.startsWith('journal-')).sort()).toEqual(['journal-1.jsonl', 'journal-2.jsonl'])

@@ -102,7 +102,7 @@ describe('a damaged or missing snapshot.json loses nothing the feed had shown', 
     expect(third.timeline.frameList()).toEqual(shown.frames)
     expect(third.timeline.lyrics).toEqual(shown.lyrics)
     expect(third.timeline.spans).toEqual(shown.sections)
-    expect(third.problems.at(-1)).toBe(`project song: rebuilt from journal-0.jsonl, journal-1.jsonl: 7 frames, 2 lyric lines, 2 sections and 0.0 s of audio recovered; nothing saved is missing`)
+    expect(third.problems.at(-1)).toBe(`project song: rebuilt from snapshot-1.json, journal-1.jsonl: 7 frames, 2 lyric lines, 2 sections and 0.0 s of audio recovered; nothing saved is missing`)
     // the clean exit after the recovery writes the whole state, not an empty one
     third.persistence.close()
     const fourth = persisted(data.dir)
