@@ -31,7 +31,8 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(rest)
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`emolane ${name}: ${err.message}\n\n${command.usage}`)
+      // one line that says what is wrong, and where the options are: not the whole usage
+      console.error(`emolane ${name}: ${err.message}\nsee emolane ${name} --help`)
       return 2
     }
     console.error(`emolane ${name}: ${err instanceof Error ? err.message : String(err)}`)

@@ -58,6 +58,10 @@ export const conflictCardStyles = css`
     font-size: 0.78rem;
     font-weight: 600;
   }
+  /* a plain fill behind the words (the glyph is the shape cue here): the polarity pattern made them hard to read */
+  .tag[class*='pol-'] {
+    background: var(--pol);
+  }
   ul.words {
     list-style: none;
     margin: 6px 0 0;

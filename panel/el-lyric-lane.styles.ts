@@ -4,7 +4,6 @@ export const lyricLaneStyles = css`
   :host {
     display: block;
     position: relative;
-    height: 46px;
     overflow: hidden;
     font-size: 0.82rem;
   }
@@ -20,11 +19,13 @@ export const lyricLaneStyles = css`
     border-left: 2px solid var(--el-border);
     color: var(--el-muted);
   }
-  .line.row1 {
-    top: 23px;
+  /* near the lane's end a long line wraps onto the rows below instead of being cut */
+  .line.wrap {
+    white-space: normal;
+    overflow-wrap: anywhere;
   }
-  .line.row0 {
-    top: 2px;
+  [role='list'] {
+    position: relative;
   }
   .line.now {
     color: var(--el-text);

@@ -27,6 +27,17 @@ export const sectionStripStyles = css`
     outline: 2px solid var(--el-conflict);
     outline-offset: -2px;
   }
+  /* the name sits on the plain polarity colour: the stripes and dots stay around it, never under the text */
+  .label {
+    display: flex;
+    align-items: center;
+    gap: 3px;
+    min-width: 0;
+    overflow: hidden;
+    padding: 1px 5px;
+    border-radius: 3px;
+    background: var(--pol);
+  }
   .name {
     overflow: hidden;
     text-overflow: ellipsis;

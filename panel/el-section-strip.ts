@@ -63,8 +63,7 @@ export class ElSectionStrip extends LitElement {
             data-section=${s.name}
             data-label=${s.label}
           >
-            <span class="glyph" aria-hidden="true">${POLARITY_GLYPHS[s.label] ?? ''}</span>
-            <span class="name">${s.name}</span>
+            <span class="label"><span class="glyph" aria-hidden="true">${POLARITY_GLYPHS[s.label] ?? ''}</span> <span class="name">${s.name}</span></span>
             ${conflict
               ? html`<button
                   class="badge"

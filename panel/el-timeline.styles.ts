@@ -85,6 +85,32 @@ export const timelineStyles = css`
     color: var(--el-muted);
     font-size: 0.75rem;
   }
+  .lag {
+    color: var(--el-text);
+    font-size: 0.75rem;
+    max-width: 60ch;
+  }
+  /* the stretch between the newest reading and the play head: heard, not analysed yet */
+  .pending {
+    position: absolute;
+    top: 0;
+    bottom: 0;
+    pointer-events: none;
+    background: repeating-linear-gradient(90deg, transparent 0 5px, rgba(255, 255, 255, 0.05) 5px 10px);
+    border-left: 1px dashed var(--el-muted);
+    overflow: hidden;
+  }
+  .pending[hidden] {
+    display: none;
+  }
+  .pending span {
+    position: absolute;
+    right: 6px;
+    top: 48px;
+    font-size: 0.72rem;
+    color: var(--el-muted);
+    white-space: nowrap;
+  }
   @container (max-width: 520px) {
     .hint {
       display: none;

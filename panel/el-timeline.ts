@@ -1,7 +1,9 @@
 /**
  * The timeline: section strip, emotion curve and lyric lane over one shared stretch of song time,
  * with the play cursor. Follows the transport (auto-scroll) until the user pans; zooms and pans by
- * mouse wheel, trackpad (pinch and two-finger swipe), drag, and keyboard.
+ * mouse wheel, trackpad (pinch and two-finger swipe), drag, and keyboard. When the song ends (the
+ * transport stops at the end of what was heard) it shows the whole song, and follows again on play.
+ * While the newest readings trail the play head it shades the stretch still being analysed and says why.
  */
 import { LitElement, html } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
@@ -13,6 +15,7 @@ import './el-section-strip.js'
 import { timelineStyles } from './el-timeline.styles.js'
 import { emit, type CurveSettings } from './emit.js'
 import { formatTime } from './format.js'
+import { pendingStretch, songEnded } from './pending-stretch.js'
 import { playheadAt, type TransportSample } from './timeline-state.js'
 import { clampView, fitView, followView, panBy, timeAtX, VIEW_LIMITS, zoomAt, type ViewWindow } from './view-window.js'
 
@@ -37,6 +40,8 @@ export class ElTimeline extends LitElement {
   @property({ type: Number }) revision = 0
   /** Analysis hop, seconds. */
   @property({ type: Number }) hop: Seconds = 0.5
+  /** Analysis window, seconds: a reading needs half of it after its centre (said while the curve trails). */
+  @property({ type: Number }) window: Seconds = 6
   @property({ attribute: false }) sections: readonly Section[] = []
   @property({ attribute: false }) conflicts: readonly Conflict[] = []
   @property({ attribute: false }) lyrics: readonly LyricLine[] = []
@@ -62,6 +67,11 @@ export class ElTimeline extends LitElement {
 
   private raf = 0
   private drag: { id: number; x: number; start: Seconds; moved: boolean } | null = null
+  /** The transport report last looked at: a song's end parks the view once per report, so Follow pressed afterwards stays on. */
+  private seenTransport: TransportSample | null = null
+  /** The view shows the whole song because the song ended; play follows again with `followSpan`. */
+  private parked = false
+  private followSpan: Seconds = VIEW_LIMITS.initialSpan
 
   override connectedCallback(): void {
     super.connectedCallback()
@@ -81,6 +91,23 @@ export class ElTimeline extends LitElement {
   tick(): void {
     const ph = playheadAt(this.transport, this.clock())
     if (Math.abs(ph - this.playhead) > 1e-4) this.playhead = ph
+    const fresh = this.transport !== this.seenTransport
+    this.seenTransport = this.transport
+    if (fresh && this.follow && songEnded(this.transport, ph, this.extent, this.window)) {
+      this.parked = true
+      this.followSpan = this.view.span
+      this.follow = false
+    }
+    if (this.parked) {
+      if (this.transport.playing) {
+        this.parked = false
+        this.follow = true
+        this.view = { start: this.view.start, span: this.followSpan }
+      } else {
+        const v = fitView(this.limit())
+        if (Math.abs(v.span - this.view.span) > 1e-4 || this.view.start !== 0) this.view = v
+      }
+    }
     if (this.follow) {
       const v = followView(this.view, ph)
       if (Math.abs(v.start - this.view.start) > 1e-4) this.view = v
@@ -91,6 +118,10 @@ export class ElTimeline extends LitElement {
     const { start, span } = this.view
     const x = ((this.playhead - start) / span) * 100
     const visible = x >= 0 && x <= 100
+    const pending = pendingStretch(this.frames, this.playhead, this.hop)
+    const lag = pending ? this.playhead - pending.start : 0
+    const pendingLeft = pending ? Math.max(0, ((pending.start - start) / span) * 100) : 0
+    const pendingRight = pending ? Math.min(100, x) : 0
     return html`<div class="toolbar" role="toolbar" aria-label="Timeline view">
         <span class="clock" aria-live="off" title="Play head">${this.transport.playing ? '▶' : '■'} ${formatTime(this.playhead, true)}</span>
         <button aria-label="Zoom out" title="Zoom out (−)" @click=${() => this.zoomBy(ZOOM_STEP)}>−</button>
@@ -100,7 +131,12 @@ export class ElTimeline extends LitElement {
           Follow
         </button>
         <span class="spacer"></span>
-        <span class="hint">wheel: zoom · shift+wheel or drag: pan · ←/→ pan · +/− zoom · F follow · 0 fit</span>
+        ${pending && this.transport.playing
+          ? html`<span class="lag" role="status"
+              >Curve ${lag.toFixed(1)} s behind the play head: each reading is the middle of a ${this.window} s window, so it waits for the
+              next ${this.window / 2} s of music, then the model.</span
+            >`
+          : html`<span class="hint">wheel: zoom · shift+wheel or drag: pan · ←/→ pan · +/− zoom · F follow · 0 fit</span>`}
       </div>
       <div
         class="frame ${this.stale ? 'stale' : ''} ${this.drag?.moved ? 'dragging' : ''}"
@@ -117,6 +153,16 @@ export class ElTimeline extends LitElement {
         <el-section-strip .sections=${this.sections} .conflicts=${this.conflicts} .view=${this.view}></el-section-strip>
         <el-emotion-curve .frames=${this.frames} .revision=${this.revision} .view=${this.view} .settings=${this.settings} .hop=${this.hop}></el-emotion-curve>
         <el-lyric-lane .lines=${this.lyrics} .conflicts=${this.conflicts} .sections=${this.sections} .view=${this.view} .playhead=${this.playhead}></el-lyric-lane>
+        <div
+          class="pending"
+          ?hidden=${!pending || pendingRight <= pendingLeft}
+          style="left:${pendingLeft.toFixed(3)}%;width:${(pendingRight - pendingLeft).toFixed(3)}%"
+          data-start=${pending?.start.toFixed(2) ?? ''}
+          title="Still being analysed: readings appear once the music has run half a window past them"
+          aria-hidden="true"
+        >
+          <span>analysing…</span>
+        </div>
         <div class="cursor" ?hidden=${!visible} style="left:${x.toFixed(3)}%" data-time=${this.playhead.toFixed(2)} aria-hidden="true"></div>
       </div>`
   }
@@ -127,6 +173,7 @@ export class ElTimeline extends LitElement {
 
   /** Applies a user's change of view and tells listeners. */
   private userView(view: ViewWindow, follow = this.follow): void {
+    this.parked = false
     this.view = view
     this.follow = follow
     emit(this, 'el-view-change', { start: view.start, span: view.span, follow })

@@ -110,6 +110,9 @@ export const panelStyles = css`
     color: var(--el-muted);
     font-size: 0.8rem;
   }
+  el-section-table {
+    margin-top: 12px;
+  }
   @container (max-width: 700px) {
     :host {
       padding: 8px;

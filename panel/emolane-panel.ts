@@ -16,6 +16,7 @@ import { DEFAULT_CURVE_SETTINGS } from './el-emotion-curve.js'
 import './el-export-dialog.js'
 import type { ElExportDialog } from './el-export-dialog.js'
 import './el-status-bar.js'
+import './el-section-table.js'
 import './el-timeline.js'
 import type { ElTimeline } from './el-timeline.js'
 import './el-va-plane.js'
@@ -161,6 +162,7 @@ export class EmolanePanel extends LitElement {
             .frames=${st.frames}
             .revision=${st.framesRevision}
             .hop=${st.hop}
+            .window=${st.window}
             .sections=${st.sections}
             .conflicts=${st.conflicts}
             .lyrics=${st.lyrics}
@@ -179,6 +181,11 @@ export class EmolanePanel extends LitElement {
                 conflict${st.conflicts.length === 1 ? '' : 's'}
               </div>`
             : nothing}
+          <el-section-table
+            .sections=${st.sections}
+            .conflicts=${st.conflicts}
+            @el-conflict-open=${(e: CustomEvent<{ section: string; start: number }>) => this.showConflict(e.detail)}
+          ></el-section-table>
         </div>
         <aside aria-label="Now">
           <el-va-plane .points=${this.series.fused} .playhead=${this.readoutTime}></el-va-plane>

@@ -5,7 +5,7 @@ import { EmotionModel, type EmotionModelOptions } from '../engine/emotion-model.
 import { loadManifest } from '../engine/manifest.js'
 import { defaultModelDir } from '../engine/model-dir.js'
 import type { AnalysisModel } from '../engine/worker-model.js'
-import { loadLyrics } from '../lyrics/index.js'
+import { loadLyrics, noLyricsWarning } from '../lyrics/index.js'
 import { loadSections } from '../sections/index.js'
 import { analyzePcm, type AnalysisProgress } from './analyze-audio.js'
 import { loadPreset, type AnalysisPreset, type AudioPath } from './presets.js'
@@ -28,6 +28,8 @@ export type AnalyzeFileOptions = {
   model?: AnalysisModel
   modelOptions?: EmotionModelOptions
   onProgress?: (p: AnalysisProgress | { phase: 'decode' | 'load'; done: number; total: number }) => void
+  /** Told about inputs that are accepted but probably not what was meant (an empty lyrics file) */
+  onWarning?: (message: string) => void
 }
 
 /** Decodes `audioPath`, loads lyrics and sections, runs the model and returns the Analysis. */
@@ -41,6 +43,8 @@ export async function analyzeFile(audioPath: string, options: AnalyzeFileOptions
   progress({ phase: 'decode', done: 1, total: 1 })
   const spans = options.sectionsPath ? await loadSections(options.sectionsPath, { duration: audio.duration, tempo: options.tempo, encoding: options.encoding }) : []
   const lyrics = options.lyricsPath ? await loadLyrics(options.lyricsPath, { duration: audio.duration, sections: spans.length > 0 ? spans : undefined, encoding: options.encoding }) : []
+  const empty = options.lyricsPath ? noLyricsWarning(options.lyricsPath, lyrics) : null
+  if (empty) options.onWarning?.(empty)
   progress({ phase: 'load', done: 0, total: 1 })
   const model = options.model ?? (await EmotionModel.load(options.modelOptions))
   progress({ phase: 'load', done: 1, total: 1 })

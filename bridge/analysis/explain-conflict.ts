@@ -1,4 +1,5 @@
 /** Words a musician reads for a conflict: moods, cue phrases, and the one- or two-sentence explanation. */
+import { isFillerWord } from './filler-words.js'
 import type { Arousal, MoodWord, MusicalCues, PolarityLabel, Valence } from './types.js'
 
 /** A mood adjective for a polarity and an energy. */
@@ -40,7 +41,7 @@ export function moodCarriers(words: readonly MoodWord[], label: PolarityLabel, m
   const strength = (w: MoodWord) => (sign === 0 ? Math.abs(w.valence) : sign * w.valence)
   const seen = new Set<string>()
   return [...words]
-    .filter((w) => strength(w) >= minAbs)
+    .filter((w) => strength(w) >= minAbs && !isFillerWord(w.word))
     .sort((a, b) => strength(b) - strength(a))
     .filter((w) => !seen.has(w.word) && seen.add(w.word))
     .slice(0, max)

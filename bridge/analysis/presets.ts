@@ -22,6 +22,9 @@ export type AnalysisPreset = {
   audioPath: AudioPath
 }
 
+/** Shortest time between readings a preset may ask for, seconds. */
+export const MIN_HOP: Seconds = 0.1
+
 /** The built-in default, identical to presets/analysis/default.json (used when no file is found). */
 export const defaultPreset: AnalysisPreset = {
   name: 'default',
@@ -65,7 +68,10 @@ export function validatePreset(raw: unknown, where = 'preset'): AnalysisPreset {
     const v = p[key] as number
     if (typeof v !== 'number' || !(v > 0) || v > max) throw new RangeError(`${where}: ${key} must be a number in (0, ${max}], got ${JSON.stringify(v)}`)
   }
-  positive('hopSeconds', 60)
+  // each reading runs the model on a window: finer than MIN_HOP only multiplies the work (0.001 s gave 30,000 readings for 30 s)
+  if (typeof p.hopSeconds !== 'number' || !(p.hopSeconds >= MIN_HOP && p.hopSeconds <= 60)) {
+    throw new RangeError(`${where}: hopSeconds must be a number in [${MIN_HOP}, 60] seconds, got ${JSON.stringify(p.hopSeconds)}`)
+  }
   positive('minSectionSeconds', 600)
   if (typeof p.smoothingSeconds !== 'number' || p.smoothingSeconds < 0 || p.smoothingSeconds > 60) {
     throw new RangeError(`${where}: smoothingSeconds must be a number in [0, 60], got ${JSON.stringify(p.smoothingSeconds)}`)

@@ -37,10 +37,9 @@ export function sectionsFromFeatures(raw: readonly Float64Array[], duration: Sec
   const boundaries = duration < 2 * o.minSectionSeconds ? [] : findBoundaries(features, minBlocks)
   const edges = [0, ...boundaries.map((b) => b * o.blockSeconds), duration]
   const spans = edges.slice(0, -1).map((start, i) => ({ start, end: edges[i + 1]! }))
-  const letters = labelParts(
-    spans.map((s) => meanRows(features, Math.floor(s.start / o.blockSeconds), Math.min(n, Math.ceil(s.end / o.blockSeconds)))),
-    o.sameLabelSimilarity,
-  )
+  const ranges = spans.map((s) => [Math.floor(s.start / o.blockSeconds), Math.min(n, Math.ceil(s.end / o.blockSeconds))] as const)
+  const means = ranges.map(([a, b]) => meanRows(features, a, b))
+  const letters = labelParts(means, o.sameLabelSimilarity, withinSpread(features, ranges, means))
   return spans.map((s, i) => ({ start: s.start, end: s.end, name: `Part ${i + 1} (${letters[i]})`, source: 'detected' as const }))
 }
 
@@ -296,20 +295,53 @@ function meanRows(rows: readonly Float64Array[], from: number, to: number): Floa
   return out
 }
 
-/** Letters A, B, ... per part: a part takes the letter of the most similar earlier part when similar enough. */
-export function labelParts(means: readonly Float64Array[], threshold: number): string[] {
+/** Root-mean-square distance of each block from its part's mean: how much a part varies inside itself. */
+function withinSpread(features: readonly Float64Array[], ranges: readonly (readonly [number, number])[], means: readonly Float64Array[]): number {
+  let sum = 0
+  let count = 0
+  ranges.forEach(([a, b], p) => {
+    for (let i = a; i < b; i++) {
+      sum += distance(features[i]!, means[p]!) ** 2
+      count++
+    }
+  })
+  return count > 0 ? Math.sqrt(sum / count) : 0
+}
+
+/**
+ * Letters A, B, ... per part: a part takes the letter of the most similar earlier part when it
+ * sounds like it. With `spread` (how much a part varies inside itself, see withinSpread), "sounds
+ * like" also needs the two means to lie closer than that spread: two parts far apart (a death-metal
+ * part and a Beach Boys part) never share a letter for pointing the same way from the song's mean,
+ * and two halves of one calm stretch, whose means lie close together but point anywhere, share one.
+ */
+export function labelParts(means: readonly Float64Array[], threshold: number, spread?: number): string[] {
   const prototypes: { letter: string; mean: Float64Array }[] = []
   return means.map((m) => {
     let best: { letter: string; s: number } | null = null
     for (const p of prototypes) {
       const s = cosine(m, p.mean)
-      if (s >= threshold && (!best || s > best.s)) best = { letter: p.letter, s }
+      const d = spread === undefined ? null : distance(m, p.mean) / Math.max(spread, 1e-9)
+      const alike = d === null ? s >= threshold : d <= CLOSE || (s >= threshold && d <= FAR)
+      // rank by closeness where the spread is known, else by angle
+      const score = d === null ? s : -d
+      if (alike && (!best || score > best.s)) best = { letter: p.letter, s: score }
     }
     if (best) return best.letter
     const letter = prototypes.length < 26 ? String.fromCharCode(65 + prototypes.length) : `X${prototypes.length}`
     prototypes.push({ letter, mean: m })
     return letter
   })
+}
+
+/** Means closer than this many spreads always sound alike; farther than FAR never do. */
+const CLOSE = 0.5
+const FAR = 1.5
+
+function distance(a: Float64Array, b: Float64Array): number {
+  let s = 0
+  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2
+  return Math.sqrt(s)
 }
 
 function cosine(a: Float64Array, b: Float64Array): number {

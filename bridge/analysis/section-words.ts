@@ -2,15 +2,15 @@
 import type { EmotionModel } from '../engine/emotion-model.js'
 import type { WordPieceTokenizer } from '../engine/tokenizer.js'
 import { moodCarriers } from './explain-conflict.js'
-import { linesIn } from './lyric-context.js'
+import { linesOf } from './lyric-context.js'
 import type { LyricLine, MoodWord, Section, Seconds } from './types.js'
 
 /** What reading a section's word moods needs from the model (encodings are cached there; a batch call, where there is one, encodes many at once). */
 export type WordModel = Pick<EmotionModel, 'encodeLyrics'> & Partial<Pick<EmotionModel, 'encodeLyricsBatch'>> & { tokenizer?: Pick<WordPieceTokenizer, 'words'> }
 
-/** The text the model reads for the lines sung in [start, end): one line each, blank ones left out. */
+/** The text the model reads for the lines of [start, end) (see linesOf): one line each, blank ones left out. */
 function textIn(lyrics: readonly LyricLine[], start: Seconds, end: Seconds): { lines: LyricLine[]; text: string } {
-  const lines = linesIn(lyrics, start, end)
+  const lines = linesOf(lyrics, start, end)
   return { lines, text: lines.map((l) => l.text.trim()).filter(Boolean).join('\n') }
 }
 

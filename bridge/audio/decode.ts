@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { OfflineAudioContext } from 'node-web-audio-api'
 import { DECLARED_RATE_RANGE, declaredSampleRate } from './declared-rate.js'
+import { fsReason } from '../io/fs-error.js'
 
 /** Decoded mono PCM. */
 export type DecodedAudio = {
@@ -36,7 +37,7 @@ export async function decodeAudioFile(path: string, options: DecodeOptions = {})
   try {
     size = (await stat(path)).size
   } catch (cause) {
-    throw new AudioDecodeError(`cannot read audio file ${path}: ${(cause as NodeJS.ErrnoException).code ?? cause}`, { cause })
+    throw new AudioDecodeError(`cannot read audio file ${path}: ${fsReason(cause)}`, { cause })
   }
   if (size > o.maxBytes) throw new AudioDecodeError(`audio file ${path} is ${size} bytes, more than the ${o.maxBytes} accepted`)
   if (size === 0) throw new AudioDecodeError(`audio file ${path} is empty (0 bytes)`)

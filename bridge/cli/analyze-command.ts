@@ -1,12 +1,14 @@
 /** `emolane analyze <audio>`: offline analysis of an audio file, written as JSON (or CSV) with a summary. */
-import { rename, writeFile } from 'node:fs/promises'
-import { dirname, extname, join, basename } from 'node:path'
+import { constants } from 'node:fs'
+import { access, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { basename, dirname, extname, join, resolve } from 'node:path'
 import { analyzeFile } from '../analysis/analyze-file.js'
 import { formatSummary } from '../analysis/format-summary.js'
 import { framesToCsv } from '../analysis/frames-csv.js'
 import { loadPreset } from '../analysis/presets.js'
 import type { Analysis } from '../analysis/types.js'
 import { DEVICES, parseDevice } from '../engine/execution-provider.js'
+import { fsReason } from '../io/fs-error.js'
 import { resolveEncoding } from '../lyrics/decode-text.js'
 import { numberOption, parseArgs, UsageError } from './args.js'
 import type { Command } from './command.js'
@@ -15,7 +17,8 @@ import { ProgressBar } from './progress-bar.js'
 const usage = `usage: emolane analyze <audio> [options]
 
 Analyses a song file (WAV, MP3, FLAC, Ogg Vorbis, AAC): emotion curves, sections, lyric-versus-music
-conflicts and a whole-song summary. Prints a summary; writes the analysis as JSON (or CSV frames).
+conflicts and a whole-song summary. On a terminal it prints the summary; the whole analysis goes to
+--out FILE, or to standard output as JSON (or CSV) with --format or when the output is piped.
 
   --lyrics FILE        timed or plain lyrics: LRC, SRT, WebVTT, .kar/MIDI, UltraStar, text
   --sections FILE      sections: CSV/TSV (start,end,name), JSON, REAPER region export, Audacity
@@ -23,14 +26,15 @@ conflicts and a whole-song summary. Prints a summary; writes the analysis as JSO
   --encoding LABEL     text encoding of the lyric and section files (utf-8, utf-16le,
                        windows-1252, latin1, ...); detected when absent
   --format json|csv    json: the whole analysis (default); csv: one row per reading
-  --out FILE           where to write; default: standard output (the summary then goes to stderr)
+  --out FILE           where to write; default: standard output when piped or given --format
+                       (the summary then goes to stderr), else only the summary
   --device NAME        ${DEVICES.join('|')} (default auto: GPU where one loads, else CPU)
   --preset NAME|FILE   analysis preset from presets/analysis (default 'default')
   --tempo BPM          the song's tempo where known (else measured from the audio)
   --model DIR          model folder with manifest.json (default: the bundled model)
   --audio-path P       window (each window encoded on its own, as live; the presets' default)
                        or fast (the song encoded once and sliced: ~1.5x faster, edges differ)
-  --quiet              no summary, no progress bar`
+  --quiet              no progress bar, and no summary beside the JSON or CSV`
 
 const spec = {
   values: { lyrics: undefined, sections: undefined, encoding: undefined, format: undefined, out: undefined, device: 'auto', preset: 'default', tempo: undefined, model: undefined, 'audio-path': undefined },
@@ -40,12 +44,47 @@ const spec = {
 
 const phaseLabels: Record<string, string> = { load: 'loading model', decode: 'decoding audio', sections: 'finding sections', features: 'hearing the audio', model: 'reading windows', summary: 'sections, conflicts' }
 
+/** What analyze prints where: the machine format to a file or standard output, and the human summary. */
+export type OutputPlan = { data: 'file' | 'stdout' | 'none'; format: 'json' | 'csv'; summary: 'stdout' | 'stderr' | 'none' }
+
+/**
+ * Human by default on a terminal, machine formats on request (as ffprobe): the JSON or CSV goes to
+ * --out, or to standard output when --format asks for it or the output is piped; the summary goes
+ * wherever the data does not, and --quiet drops it unless it is all there is to print.
+ */
+export function outputPlan(o: { out?: string; format?: string; quiet: boolean; stdoutIsTTY: boolean }): OutputPlan {
+  const format = o.format ?? (o.out && extname(o.out).toLowerCase() === '.csv' ? 'csv' : 'json')
+  if (format !== 'json' && format !== 'csv') throw new UsageError(`--format must be json or csv, got ${JSON.stringify(format)}`)
+  if (o.out) return { data: 'file', format, summary: o.quiet ? 'none' : 'stdout' }
+  if (o.format !== undefined || !o.stdoutIsTTY) return { data: 'stdout', format, summary: o.quiet ? 'none' : 'stderr' }
+  return { data: 'none', format, summary: 'stdout' }
+}
+
+/** Checks before the analysis that --out can be written: its folder exists and is a writable folder. */
+async function checkOutFolder(out: string): Promise<void> {
+  const folder = dirname(resolve(out))
+  let info
+  try {
+    info = await stat(folder)
+  } catch (cause) {
+    throw new Error(`cannot write --out ${out}: folder ${folder}: ${fsReason(cause)}`, { cause })
+  }
+  if (!info.isDirectory()) throw new Error(`cannot write --out ${out}: ${folder} is not a folder`)
+  try {
+    await access(folder, constants.W_OK)
+  } catch (cause) {
+    throw new Error(`cannot write --out ${out}: folder ${folder}: ${fsReason(cause)}`, { cause })
+  }
+  if ((await stat(out).catch(() => null))?.isDirectory()) throw new Error(`cannot write --out ${out}: it is a folder; name a file in it`)
+}
+
 async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, spec)
   const [audio] = args.positionals as [string]
   const out = args.values.out
-  const format = args.values.format ?? (out && extname(out).toLowerCase() === '.csv' ? 'csv' : 'json')
-  if (format !== 'json' && format !== 'csv') throw new UsageError(`--format must be json or csv, got ${JSON.stringify(format)}`)
+  const quiet = args.flags.has('quiet')
+  const plan = outputPlan({ out, format: args.values.format, quiet, stdoutIsTTY: process.stdout.isTTY === true })
+  const format = plan.format
   let device
   try {
     device = parseDevice(args.values.device!)
@@ -61,13 +100,14 @@ async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--encoding: ${(err as Error).message}`)
   }
   const tempo = numberOption(args, 'tempo', 20, 400)
-  const quiet = args.flags.has('quiet')
   let preset
   try {
     preset = await loadPreset(args.values.preset)
   } catch (err) {
     throw new UsageError((err as Error).message)
   }
+  // a folder that is not there fails now, not after the whole analysis
+  if (out) await checkOutFolder(out)
 
   const bar = new ProgressBar()
   const warnings: string[] = []
@@ -81,29 +121,34 @@ async function run(argv: string[]): Promise<number> {
       preset,
       audioPath,
       modelOptions: { device, modelDir: args.values.model, onWarning: (w) => warnings.push(w) },
+      onWarning: (w) => warnings.push(w),
       onProgress: quiet ? undefined : (p) => bar.update(phaseLabels[p.phase] ?? p.phase, p.done, p.total),
     })
   } finally {
     bar.done()
   }
-  const text = format === 'csv' ? framesToCsv(analysis, preset.smoothingSeconds) : JSON.stringify(analysis, null, 2) + '\n'
-  const summaryStream = out ? process.stdout : process.stderr
   if (!quiet) for (const w of warnings) console.error(`emolane: ${w}`)
-  if (out) {
-    // write beside the target, then rename: a crash never leaves half a file under the real name
-    const temp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`)
-    try {
-      await writeFile(temp, text)
-      await rename(temp, out)
-    } catch (cause) {
-      throw new Error(`cannot write ${out}: ${(cause as Error).message}`, { cause })
+  if (plan.data !== 'none') {
+    const text = format === 'csv' ? framesToCsv(analysis, preset.smoothingSeconds) : JSON.stringify(analysis, null, 2) + '\n'
+    if (out) {
+      // write beside the target, then rename: a crash never leaves half a file under the real name
+      const temp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`)
+      try {
+        await writeFile(temp, text)
+        await rename(temp, out)
+      } catch (cause) {
+        await rm(temp, { force: true })
+        throw new Error(`cannot write ${out}: ${fsReason(cause)}`, { cause })
+      }
+    } else {
+      process.stdout.write(text)
     }
-  } else {
-    process.stdout.write(text)
   }
-  if (!quiet) {
-    summaryStream.write(formatSummary(analysis) + '\n')
-    if (out) summaryStream.write(`\nwrote ${out} (${format})\n`)
+  if (plan.summary !== 'none') {
+    const stream = plan.summary === 'stdout' ? process.stdout : process.stderr
+    stream.write(formatSummary(analysis) + '\n')
+    if (out) stream.write(`\nwrote ${out} (${format})\n`)
+    if (plan.data === 'none') stream.write(`\nthe whole analysis (${analysis.frames.length} readings): --out FILE, or --format json|csv to print it\n`)
   }
   return 0
 }

@@ -6,6 +6,7 @@ import { EXPORT_FORMATS, exportAnalysis, listMappings, loadMapping, type ExportF
 import { checkJsonDepth } from '../export/json-depth.js'
 import { parseArgs, UsageError } from './args.js'
 import type { Command } from './command.js'
+import { fsReason } from '../io/fs-error.js'
 
 const usage = `usage: emolane export <analysis.json> --to mid|dawproject|rpp|csv|json [options]
        emolane export --list-mappings
@@ -26,7 +27,7 @@ async function readAnalysis(path: string): Promise<Analysis> {
   try {
     text = await readFile(path, 'utf8')
   } catch (cause) {
-    throw new Error(`cannot read ${path}: ${(cause as Error).message}`, { cause })
+    throw new Error(`cannot read ${path}: ${fsReason(cause)}`, { cause })
   }
   checkJsonDepth(text, path, (m) => new Error(m))
   let json: unknown

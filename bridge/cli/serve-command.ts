@@ -46,6 +46,7 @@ analyses as the song plays, serves the panel and the /ws feed, and keeps the tim
   --lyrics FILE          lyrics to start with: LRC, SRT, WebVTT, .kar/MIDI, UltraStar, text
   --sections FILE        sections to start with: CSV/TSV, JSON, REAPER region export, Audacity
                          labels, MIDI markers (--tempo BPM for REAPER measures.beats)
+  --tempo BPM            the song's tempo, sent at start (and for REAPER measures.beats sections)
   --encoding LABEL       text encoding of the lyric and section files (utf-8, utf-16le,
                          windows-1252, latin1, ...); detected when absent
   --quiet                no log lines (errors still go to the feed)`

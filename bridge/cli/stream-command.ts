@@ -2,10 +2,11 @@
 import { decodeAudioFile } from '../audio/decode.js'
 import type { LyricLine, SectionSpan } from '../analysis/types.js'
 import { resolveEncoding } from '../lyrics/decode-text.js'
-import { loadLyrics } from '../lyrics/index.js'
+import { loadLyrics, noLyricsWarning } from '../lyrics/index.js'
 import { loadSections } from '../sections/index.js'
 import { playInto, type Song } from '../stream/file-player.js'
-import { checkProjectName } from '../server/ingest-validate.js'
+import { bridgeDefaults } from '../server/options.js'
+import { apiUrlFor, switchProject } from '../stream/project-switch.js'
 import { openTarget } from '../stream/stream-target.js'
 import { numberOption, parseArgs, UsageError } from './args.js'
 import type { Command } from './command.js'
@@ -28,14 +29,16 @@ lyric lines first, then transport play, audio blocks in real time, and stop at t
   --channels 1|2     channels sent (default 2: the mono mix on both)
   --tempo BPM        tempo sent as /emolane/tempo
   --from S, --until S  play only this stretch of the song (seconds)
-  --project NAME     switch the bridge to this project first
+  --project NAME     switch the bridge to this project first; stops if the bridge refuses it
+  --http URL         the bridge's HTTP address, to confirm --project over UDP (default
+                     http://HOST:${bridgeDefaults.httpPort}; for ws:// the same host and port)
   --token T          the bridge's token (or EMOLANE_TOKEN)
   --quiet            no progress bar`
 
 const spec = {
   values: {
     to: 'udp://127.0.0.1:9000', lyrics: undefined, sections: undefined, encoding: undefined, speed: '1', 'block-ms': '50', rate: '48000', channels: '2',
-    tempo: undefined, from: undefined, until: undefined, project: undefined, token: undefined,
+    tempo: undefined, from: undefined, until: undefined, project: undefined, token: undefined, http: undefined,
   },
   flags: ['quiet'],
   positionals: [1, 1] as [number, number],
@@ -56,13 +59,6 @@ async function run(argv: string[]): Promise<number> {
   const rate = numberOption(args, 'rate', 8000, 192_000)!
   const channels = numberOption(args, 'channels', 1, 2)!
   if (!Number.isInteger(rate) || !Number.isInteger(channels)) throw new UsageError(`--rate and --channels must be whole numbers, got ${rate} and ${channels}`)
-  if (args.values.project !== undefined) {
-    try {
-      checkProjectName(args.values.project)
-    } catch (err) {
-      throw new UsageError(`--project: ${(err as Error).message}`)
-    }
-  }
   const tempo = numberOption(args, 'tempo', 1, 1000)
   let encoding
   try {
@@ -71,12 +67,24 @@ async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--encoding: ${(err as Error).message}`)
   }
   const song = await loadSong(args.positionals[0]!, { rate, lyrics: args.values.lyrics, sections: args.values.sections, encoding, tempo })
+  const empty = args.values.lyrics ? noLyricsWarning(args.values.lyrics, song.lyrics) : null
+  if (empty) console.error(`emolane stream: ${empty}`)
+  const token = args.values.token ?? process.env.EMOLANE_TOKEN ?? null
   let target
   try {
-    target = await openTarget(args.values.to!, args.values.token ?? process.env.EMOLANE_TOKEN ?? null)
+    target = await openTarget(args.values.to!, token, { strict: true })
   } catch (err) {
     if (err instanceof TypeError) throw new UsageError(err.message)
     throw err
+  }
+  const project = args.values.project
+  if (project !== undefined) {
+    try {
+      await switchProject(target, project, { url: args.values.http ?? apiUrlFor(target.url, bridgeDefaults.httpPort!), token })
+    } catch (err) {
+      await target.close()
+      throw err
+    }
   }
   const bar = args.flags.has('quiet') ? null : new ProgressBar()
   const abort = new AbortController()
@@ -89,11 +97,12 @@ async function run(argv: string[]): Promise<number> {
       channels: channels as 1 | 2,
       from: numberOption(args, 'from', 0, 1e6),
       until: numberOption(args, 'until', 0, 1e6),
-      project: args.values.project,
       signal: abort.signal,
       onProgress: bar ? (t, d) => bar.update(`streaming to ${target.url}`, t, d) : undefined,
     })
     bar?.done()
+    // datagrams are fire and forget: a refusal seen only after the last one still means nothing was heard
+    if (target.refused) throw target.refused
     console.error(
       `emolane stream: ${report.seconds.toFixed(1)} s of audio in ${report.blocks} blocks, ${report.lyrics} lyric lines, ${report.sections} sections to ${target.url} in ${report.wallSeconds.toFixed(1)} s${abort.signal.aborted ? ' (interrupted)' : ''}`,
     )

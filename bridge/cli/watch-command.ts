@@ -9,7 +9,9 @@ import type { Analysis, Reading } from '../analysis/types.js'
 import { EmotionModel } from '../engine/emotion-model.js'
 import { DEVICES, parseDevice } from '../engine/execution-provider.js'
 import { resolveEncoding } from '../lyrics/decode-text.js'
+import { fsReason } from '../io/fs-error.js'
 import { BounceWatcher, type WatchEvent } from '../watch/bounce-watcher.js'
+import { OutputNames } from '../watch/output-names.js'
 import { numberOption, parseArgs, UsageError } from './args.js'
 import type { Command } from './command.js'
 
@@ -25,7 +27,8 @@ file; stop with Ctrl+C.
                        markers); without it, <name>.sections.csv or .json beside the bounce
   --encoding LABEL     text encoding of the lyric and section files (utf-8, utf-16le,
                        windows-1252, latin1, ...); detected when absent
-  --out DIR            write <name>.emolane.json per bounce here (created if missing)
+  --out DIR            write <name>.emolane.json per bounce here (created if missing); a second
+                       bounce with the same name (mix.wav beside mix.mp3) gets <name>.wav.emolane.json
   --tempo BPM          the song's tempo where known
   --settle MS          how long writes must have stopped before analysing (default 750)
   --device NAME        ${DEVICES.join('|')} (default auto)
@@ -72,13 +75,18 @@ async function run(argv: string[]): Promise<number> {
   const model = await EmotionModel.load({ device, modelDir: args.values.model, onWarning: (w) => console.error(`emolane: ${w}`) })
   console.error(`emolane watch: model ${model.info.name} ${model.info.version} on ${model.info.device}`)
 
+  const names = outDir ? new OutputNames(outDir) : null
   const write = async (file: string, analysis: Analysis): Promise<string | null> => {
-    if (!outDir) return null
-    const out = join(outDir, `${basename(file, extname(file))}.emolane.json`)
+    if (!outDir || !names) return null
+    const { path: out, note } = await names.pathFor(file)
     const temp = join(outDir, `.${basename(out)}.${process.pid}.tmp`)
-    await writeFile(temp, JSON.stringify(analysis, null, 2) + '\n')
-    await rename(temp, out)
-    return out
+    try {
+      await writeFile(temp, JSON.stringify(analysis, null, 2) + '\n')
+      await rename(temp, out)
+    } catch (cause) {
+      throw new Error(`cannot write ${out}: ${fsReason(cause)}`, { cause })
+    }
+    return note ? `${out} (${note})` : out
   }
   const say = (file: string, text: string) => console.log(`${basename(file)}: ${text}`)
   const onEvent = (e: WatchEvent) => {
@@ -118,6 +126,7 @@ async function run(argv: string[]): Promise<number> {
         lyricsPath: args.values.lyrics ?? sidecar(file, LYRIC_SIDECARS),
         sectionsPath: args.values.sections ?? sidecar(file, SECTION_SIDECARS),
         encoding,
+        onWarning: (w) => say(file, w),
       }),
   })
   try {

@@ -4,6 +4,7 @@
  * on start and on their intervals. Bad packets are reported and dropped; the socket keeps going.
  */
 import { createSocket, type Socket } from 'node:dgram'
+import { listenReason } from '../server/listen-error.js'
 import { decodeOsc, encodeOsc, OscDecodeError } from '../server/osc-codec.js'
 import type { BridgeErrorInfo, BridgeInput } from '../server/protocol.js'
 import type { DialectPreset } from './dialect-preset.js'
@@ -68,7 +69,7 @@ export async function listenDialect(preset: DialectPreset, sink: BridgeInput & M
   const socket: Socket = createSocket({ type: 'udp4', reuseAddr: false })
   await new Promise<void>((resolve, reject) => {
     const socketOnBindError = (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? `port ${port} is already in use (another emolane, or the DAW itself?); pick another with --daw ${preset.name}:PORT` : err.message
+      const why = listenReason(err, port, `--daw ${preset.name}:PORT`, 'another emolane, or the DAW itself?')
       reject(new Error(`cannot listen for ${preset.name} OSC on ${host}:${port}: ${why}`, { cause: err }))
     }
     socket.once('error', socketOnBindError)

@@ -5,6 +5,7 @@ import { checkJsonDepth } from './json-depth.js'
 import { MappingError, resolveMapping } from './mapping.js'
 import { presetsDir } from './presets-dir.js'
 import type { Mapping, ResolvedMapping } from './types.js'
+import { fsReason } from '../io/fs-error.js'
 
 /** A preset as listed for the CLI and the panel. */
 export type MappingInfo = { name: string; description: string; lanes: { name: string; curve: string; cc: number; channel: number }[] }
@@ -14,7 +15,7 @@ async function parseFile(path: string): Promise<ResolvedMapping> {
   try {
     text = await readFile(path, 'utf8')
   } catch (cause) {
-    throw new MappingError(`cannot read mapping file ${path}: ${(cause as Error).message}`, { cause })
+    throw new MappingError(`cannot read mapping file ${path}: ${fsReason(cause)}`, { cause })
   }
   checkJsonDepth(text, `mapping file ${path}`, (m) => new MappingError(m))
   let json: unknown
@@ -54,11 +55,17 @@ export async function loadMapping(mapping: string | Mapping | undefined): Promis
   if (mapping === undefined) return loadMapping(DEFAULT_MAPPING)
   if (typeof mapping !== 'string') return resolveMapping(mapping)
   if (mapping.endsWith('.json') || mapping.includes('/') || mapping.includes('\\')) return parseFile(mapping)
-  return loadPresetMapping(mapping)
+  return presetMapping(mapping, ' (or give a path to a .json mapping file)')
 }
 
 /** Resolves a preset mapping by name only (never a file path): safe for names that arrive over HTTP. */
-export async function loadPresetMapping(name: string): Promise<ResolvedMapping> {
+export function loadPresetMapping(name: string): Promise<ResolvedMapping> {
+  // over HTTP a path is never read, so the error does not suggest one
+  return presetMapping(name, '')
+}
+
+/** A preset mapping by name; `alternative` ends the unknown-name error with what else the caller accepts. */
+async function presetMapping(name: string, alternative: string): Promise<ResolvedMapping> {
   const mapping = name
   if (!/^[a-z0-9][a-z0-9_-]*$/i.test(mapping)) throw new MappingError(`mapping must be a preset name (see listMappings) or a mapping object, got ${JSON.stringify(mapping.slice(0, 80))}`)
   const path = join(presetsDir('mappings'), `${mapping}.json`)
@@ -67,7 +74,7 @@ export async function loadPresetMapping(name: string): Promise<ResolvedMapping> 
   } catch (err) {
     if (err instanceof MappingError && (err.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
       const names = (await listMappings()).map((m) => m.name)
-      throw new MappingError(`unknown mapping ${JSON.stringify(mapping)}; presets are ${names.join(', ')} (or give a path to a .json mapping file)`)
+      throw new MappingError(`unknown mapping ${JSON.stringify(mapping)}; presets are ${names.join(', ')}${alternative}`)
     }
     throw err
   }

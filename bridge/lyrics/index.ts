@@ -15,6 +15,7 @@ import { parseMidiLyrics } from './midi-lyrics.js'
 import { parsePlainText } from './plain-text.js'
 import { parseSrt, parseVtt } from './subtitles.js'
 import { parseUltraStar } from './ultrastar.js'
+import { fsReason } from '../io/fs-error.js'
 
 export { FileFormatError } from './file-format-error.js'
 export { decodeText, detectEncoding } from './decode-text.js'
@@ -46,6 +47,11 @@ export type LyricSource = {
   place(at?: Pick<LyricsOptions, 'sections' | 'duration'>): LyricLine[]
 }
 
+/** The warning for a lyric file that gave no lines (an empty file, say), or null when it gave some: the analysis goes on with the music alone. */
+export function noLyricsWarning(path: string, lines: readonly LyricLine[]): string | null {
+  return lines.length === 0 ? `lyrics file ${path} has no lines (is it empty?): analysing the music alone` : null
+}
+
 /** Reads a lyric file; format from `format`, else the extension, else the content. */
 export async function loadLyrics(path: string, opts: LyricsOptions & { format?: LyricFormat } = {}): Promise<LyricLine[]> {
   return parseLyrics(await readLyricFile(path), opts.format ?? formatFromName(path) ?? undefined, { ...opts, file: opts.file ?? path })
@@ -75,7 +81,7 @@ async function readLyricFile(path: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path))
   } catch (cause) {
-    throw new Error(`cannot read lyrics file ${path}: ${(cause as Error).message}`, { cause })
+    throw new Error(`cannot read lyrics file ${path}: ${fsReason(cause)}`, { cause })
   }
 }
 

@@ -12,6 +12,7 @@ import { finishSectionsAt } from './finish-sections.js'
 import { parseSectionJson } from './json-sections.js'
 import { parseMidiMarkers } from './midi-markers.js'
 import { parseSectionTable } from './table-sections.js'
+import { fsReason } from '../io/fs-error.js'
 
 export { FileFormatError } from '../lyrics/file-format-error.js'
 
@@ -44,7 +45,7 @@ export async function loadSections(path: string, opts: SectionsOptions = {}): Pr
   try {
     bytes = new Uint8Array(await readFile(path))
   } catch (cause) {
-    throw new Error(`cannot read sections file ${path}: ${(cause as Error).message}`, { cause })
+    throw new Error(`cannot read sections file ${path}: ${fsReason(cause)}`, { cause })
   }
   const ext = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase()
   const byExt: Record<string, SectionFormat> = { csv: 'csv', tsv: 'csv', txt: 'csv', json: 'json', mid: 'midi', midi: 'midi', kar: 'midi', rmi: 'midi' }

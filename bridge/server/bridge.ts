@@ -31,6 +31,7 @@ import { ingestLimits, isLoopback, resolveOptions, type BridgeOptions, type Reso
 import { OscUdpServer } from './osc-udp.js'
 import type { IngestSink } from './osc-router.js'
 import { TimelinePersistence } from './persistence.js'
+import { listenReason } from './listen-error.js'
 import { resolveDataDir } from './project-store.js'
 import type { AudioBlock, BridgeEvents, BridgeInput, BridgeStatus, FeedMessage } from './protocol.js'
 import { RateLimiter } from './rate-limit.js'
@@ -489,7 +490,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
       })
       this.http = http
       await new Promise<void>((resolve, reject) => {
-        const fail = (err: Error): void => reject(new Error(`cannot listen for HTTP on ${o.host}:${o.httpPort}: ${err.message}`, { cause: err }))
+        const fail = (err: Error): void => reject(new Error(`cannot listen for HTTP on ${o.host}:${o.httpPort}: ${listenReason(err, o.httpPort, '--http-port N')}`, { cause: err }))
         http.once('error', fail)
         http.listen(o.httpPort!, o.host, () => {
           http.off('error', fail)

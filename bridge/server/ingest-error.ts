@@ -1,6 +1,6 @@
 /** A rejected input: reported on the feed as `{ type: 'error', error: { code, message, ... } }`. */
 
-/** Stable machine-readable codes for rejected input and faults (documented in README). */
+/** Stable machine-readable codes for rejected input and faults (documented in docs/protocol.md). */
 export type IngestErrorCode =
   | 'osc-malformed'
   | 'osc-invalid-utf8'

@@ -5,6 +5,7 @@
  */
 import { tokenMatches } from './auth.js'
 import { excerpt } from './excerpt.js'
+import { listenReason } from './listen-error.js'
 import { IngestError } from './ingest-error.js'
 import { decodeOsc, OscDecodeError } from './osc-codec.js'
 import { AUTH_ADDRESS, routeOsc, type IngestSink } from './osc-router.js'
@@ -53,7 +54,7 @@ export class OscUdpServer {
       this.receiver = receiver
       return port
     } catch (err) {
-      throw new Error(`cannot listen for OSC on udp://${this.o.host}:${this.o.port}: ${(err as Error).message}`, { cause: err })
+      throw new Error(`cannot listen for OSC on udp://${this.o.host}:${this.o.port}: ${listenReason(err as Error, this.o.port, '--osc-port N')}`, { cause: err })
     }
   }
 

@@ -40,7 +40,7 @@ socket.on('message', (msg, rinfo) => {
   const data = msg.buffer.slice(msg.byteOffset, msg.byteOffset + msg.length)
   parentPort.postMessage({ kind: 'datagram', data, address: rinfo.address, port: rinfo.port, kib }, [data])
 })
-socket.on('error', (err) => parentPort.postMessage({ kind: 'error', message: err.message, listening: bound }))
+socket.on('error', (err) => parentPort.postMessage({ kind: 'error', message: err.message, code: err.code, listening: bound }))
 let bound = false
 socket.bind(port, host, () => {
   bound = true
@@ -56,7 +56,7 @@ parentPort.on('message', (m) => {
 type FromWorker =
   | { kind: 'datagram'; data: ArrayBuffer; address: string; port: number; kib: number }
   | { kind: 'listening'; port: number }
-  | { kind: 'error'; message: string; listening: boolean }
+  | { kind: 'error'; message: string; code?: string; listening: boolean }
   | { kind: 'closed' }
   | { kind: 'drained' }
 
@@ -115,7 +115,7 @@ export class UdpReceiver {
             break
           case 'error':
             if (m.listening) this.onProblem({ error: m.message })
-            else fail(new Error(m.message))
+            else fail(Object.assign(new Error(m.message), { code: m.code })) // the code (EADDRINUSE) lets the bridge say what to do
             break
           case 'drained':
             this.drainWaiters.shift()?.()

@@ -29,7 +29,15 @@ export interface StreamTarget {
   audio(block: AudioBlock): Promise<void>
   /** Errors the bridge sent back (WebSocket only). */
   readonly errors: { code: string; message: string }[]
+  /** Set once the target's host said nothing listens there (UDP: ICMP port unreachable); null otherwise. */
+  readonly refused: Error | null
   close(): Promise<void>
+}
+
+/** How to treat a target nobody listens on. */
+export type TargetOptions = {
+  /** Reject sends once the host said nothing listens on the UDP port (default false: datagrams are fire and forget, as a DAW sends them) */
+  strict?: boolean
 }
 
 /** Little-endian bytes of float32 samples. */
@@ -47,12 +55,22 @@ export function audioMessage(block: AudioBlock): Uint8Array {
 
 class UdpTarget implements StreamTarget {
   readonly errors: { code: string; message: string }[] = []
+  refused: Error | null = null
+  /** `socket` is connected to the target, so the host's "port unreachable" comes back as ECONNREFUSED. */
   constructor(
     readonly url: string,
     private readonly socket: Socket,
-    private readonly host: string,
-    private readonly port: number,
-  ) {}
+    private readonly strict: boolean,
+  ) {
+    socket.on('error', (err) => this.noteRefused(err))
+  }
+
+  /** ICMP port unreachable: nothing listens there (yet). Datagrams are fire and forget unless strict. */
+  private noteRefused(err: NodeJS.ErrnoException): boolean {
+    if (err.code !== 'ECONNREFUSED') return false
+    this.refused ??= new Error(`nothing is listening on ${this.url} (ECONNREFUSED): is emolane serve running there, with that --osc-port?`, { cause: err })
+    return true
+  }
 
   send(address: string, values: OscValue[] = []): Promise<void> {
     return this.datagram(encodeOsc(address, values))
@@ -70,7 +88,13 @@ class UdpTarget implements StreamTarget {
   }
 
   private datagram(bytes: Uint8Array): Promise<void> {
-    return new Promise((resolve, reject) => this.socket.send(bytes, this.port, this.host, (err) => (err ? reject(err) : resolve())))
+    if (this.strict && this.refused) return Promise.reject(this.refused)
+    return new Promise((resolve, reject) =>
+      this.socket.send(bytes, (err) => {
+        if (err && this.noteRefused(err)) return this.strict ? reject(this.refused) : resolve()
+        return err ? reject(err) : resolve()
+      }),
+    )
   }
 
   close(): Promise<void> {
@@ -80,6 +104,8 @@ class UdpTarget implements StreamTarget {
 
 class WsTarget implements StreamTarget {
   readonly errors: { code: string; message: string }[] = []
+  /** A WebSocket that nobody accepts fails to open instead (see openTarget). */
+  readonly refused = null
   constructor(
     readonly url: string,
     private readonly ws: WebSocket,
@@ -124,7 +150,7 @@ class WsTarget implements StreamTarget {
 }
 
 /** Opens udp://host:port or ws(s)://host:port/ws-in; with a token, authenticates as the bridge asks. */
-export async function openTarget(url: string, token: string | null = null): Promise<StreamTarget> {
+export async function openTarget(url: string, token: string | null = null, options: TargetOptions = {}): Promise<StreamTarget> {
   let u: URL
   try {
     u = new URL(url)
@@ -136,8 +162,18 @@ export async function openTarget(url: string, token: string | null = null): Prom
     if (!u.hostname || !Number.isInteger(port) || port < 1) throw new TypeError(`expected udp://host:port, got ${JSON.stringify(url)}`)
     const host = u.hostname.replace(/^\[|\]$/g, '')
     const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4')
-    socket.on('error', () => undefined) // ICMP port unreachable on loopback: the bridge is not up yet; datagrams are fire and forget
-    const target = new UdpTarget(url, socket, host, port)
+    await new Promise<void>((resolve, reject) => {
+      const socketOnConnectError = (err: Error): void => {
+        socket.close()
+        reject(new Error(`cannot reach ${url}: ${err.message}`, { cause: err }))
+      }
+      socket.once('error', socketOnConnectError)
+      socket.connect(port, host, () => {
+        socket.off('error', socketOnConnectError)
+        resolve()
+      })
+    })
+    const target = new UdpTarget(url, socket, options.strict ?? false)
     if (token) await target.send('/emolane/auth', [token])
     return target
   }

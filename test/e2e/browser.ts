@@ -1,7 +1,7 @@
 /** Launches the system Chromium headless for panel tests, and saves screenshots as test artifacts. */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
 
 /** Where test screenshots go (git-ignored). */
 export const ARTIFACTS = 'test-artifacts'
@@ -16,10 +16,10 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** Saves a screenshot of `page` to test-artifacts/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true })
   const path = join(ARTIFACTS, `${name}.png`)
-  await page.screenshot({ path })
+  await page.screenshot({ path, ...opts })
   return path
 }
 
@@ -31,4 +31,14 @@ export function collectPageErrors(page: Page): string[] {
     if (msg.type() === 'error') errors.push(msg.text())
   })
   return errors
+}
+
+/** A Chromium page on the panel at `url`, open once its feed connects, with its page errors collected. */
+export async function openPanel(url: string, context: BrowserContextOptions): Promise<{ browser: Browser; page: Page; errors: string[] }> {
+  const browser = await launchChromium()
+  const page = await (await browser.newContext(context)).newPage()
+  const errors = collectPageErrors(page)
+  await page.goto(url)
+  await page.locator('emolane-panel[data-connection="open"]').waitFor()
+  return { browser, page, errors }
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { Frame } from '../../bridge/analysis/types.js'
 import { conflict, demoSong, frames, HOSTILE_LYRICS, section, snapshot, status } from '../panel/feed-fixtures.js'
-import { collectPageErrors, launchChromium, screenshot } from './browser.js'
+import { launchChromium, openPanel, screenshot } from './browser.js'
 import { FakeBridge } from './fake-bridge.js'
 
 const TOKEN = 'e2e-token'
@@ -27,12 +27,7 @@ describe('panel against a fake feed (Chromium)', () => {
       token: TOKEN,
       snapshot: () => snapshot({ frames: held.frames, sections: [], conflicts: [], lyrics: song.lyrics }, status()),
     }).start()
-    browser = await launchChromium()
-    const context = await browser.newContext({ viewport: { width: 1200, height: 720 }, acceptDownloads: true })
-    page = await context.newPage()
-    errors = collectPageErrors(page)
-    await page.goto(bridge.url)
-    await page.locator('emolane-panel[data-connection="open"]').waitFor()
+    ;({ browser, page, errors } = await openPanel(bridge.url, { viewport: { width: 1200, height: 720 }, acceptDownloads: true }))
   })
 
   afterAll(async () => {

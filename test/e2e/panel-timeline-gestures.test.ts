@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core'
 import type { Seconds } from '../../bridge/analysis/types.js'
 import type { ViewWindow } from '../../panel/view-window.js'
 import { demoSong, snapshot, status } from '../panel/feed-fixtures.js'
-import { collectPageErrors, launchChromium } from './browser.js'
+import { openPanel } from './browser.js'
 import { FakeBridge } from './fake-bridge.js'
 
 /** el-timeline's view and follow flag, and where its content box lies on the page (CSS px). */
@@ -23,11 +23,7 @@ describe('timeline gestures (Chromium)', () => {
 
   beforeAll(async () => {
     bridge = await new FakeBridge({ snapshot: () => snapshot(demoSong(), status()) }).start()
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1200, height: 720 } })
-    errors = collectPageErrors(page)
-    await page.goto(bridge.url)
-    await page.locator('emolane-panel[data-connection="open"]').waitFor()
+    ;({ browser, page, errors } = await openPanel(bridge.url, { viewport: { width: 1200, height: 720 } }))
     // A stopped transport at 30 s: the following view parks the play head a quarter in and stays still.
     bridge.send({ type: 'transport', state: { playing: false, time: 30, tempo: 120 } })
     await page.locator('el-timeline .cursor[data-time="30.00"]').waitFor({ state: 'attached' })

@@ -90,8 +90,10 @@ describe('panel against the real bridge (Chromium)', () => {
     expect(shown.map((s) => [s.name, s.label, s.colour])).toEqual(fed.map((s) => [s.name, s.label, POLARITY_RGB[s.label]]))
     // The README's screenshot: the whole example song as the real bridge analysed it.
     if (process.env.EMOLANE_README_SCREENSHOT === '1') {
+      await page.setViewportSize({ width: 1400, height: 900 }) // room for the section table under the timeline
       await page.locator('el-timeline .frame').blur()
       await page.screenshot({ path: 'panel/screenshot.png' })
+      await page.setViewportSize({ width: 1100, height: 640 })
     }
   })
 

@@ -5,7 +5,7 @@
  * invalidated) is back, identical, and each lyric line it had shown is back; the session then
  * carries on. The last restart re-analyses whatever the kills interrupted, and SIGTERM exits 0.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -53,16 +53,40 @@ class FeedView {
   }
 }
 
-/** Sample ranges of audio the project on disk holds (snapshot + journal), merged. */
+/** One journal line, or null for an empty or torn one (a line being written as the test reads). */
+function parseRecord(line: string): { k: string; start: number; end: number } | null {
+  try {
+    return line ? (JSON.parse(line) as { k: string; start: number; end: number }) : null
+  } catch {
+    return null
+  }
+}
+
+/** The snapshot's generation and audio ranges, or generation 0 and none before the first compaction. */
+function readSnapshot(projectDir: string): { generation: number; audio: [number, number][] } {
+  const path = join(projectDir, 'snapshot.json')
+  if (!existsSync(path)) return { generation: 0, audio: [] }
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as { generation: number; state: { audio: [number, number][] } }
+  return { generation: doc.generation, audio: doc.state.audio }
+}
+
+/**
+ * Sample ranges of audio the project on disk holds (snapshot + the journal it names), merged. A running
+ * bridge may compact between the two reads (new snapshot, old journal removed): then both are read again.
+ */
 function storedAudio(projectDir: string): [number, number][] {
   const ranges: [number, number][] = []
-  const snapshot = join(projectDir, 'snapshot.json')
-  if (existsSync(snapshot)) ranges.push(...(JSON.parse(readFileSync(snapshot, 'utf8')).state.audio as [number, number][]))
-  for (const name of readdirSync(projectDir).filter((n) => /^journal-\d+\.jsonl$/.test(n))) {
-    for (const line of readFileSync(join(projectDir, name), 'utf8').split('\n')) {
-      const r = line ? (JSON.parse(line) as { k: string; start: number; end: number }) : null
+  for (;;) {
+    const snapshot = readSnapshot(projectDir)
+    const journal = join(projectDir, `journal-${snapshot.generation}.jsonl`)
+    const text = existsSync(journal) ? readFileSync(journal, 'utf8') : ''
+    if (readSnapshot(projectDir).generation !== snapshot.generation) continue
+    ranges.push(...snapshot.audio)
+    for (const line of text.split('\n')) {
+      const r = parseRecord(line)
       if (r?.k === 'audio') ranges.push([r.start, r.end])
     }
+    break
   }
   ranges.sort((a, b) => a[0] - b[0])
   const merged: [number, number][] = []
@@ -72,6 +96,13 @@ function storedAudio(projectDir: string): [number, number][] {
     else merged.push([...r])
   }
   return merged
+}
+
+/** Times (s) of the 0.5 s hops whose centre sample the project on disk holds audio for. */
+function storedHops(projectDir: string): number[] {
+  const hops: number[] = []
+  for (const [a, b] of storedAudio(projectDir)) for (let k = Math.ceil(a / 8000); k * 8000 < b; k++) hops.push(k / 2)
+  return hops
 }
 
 describe(`kill -9 at ${CYCLES} random points of a session, restarting each time`, () => {
@@ -120,6 +151,9 @@ describe(`kill -9 at ${CYCLES} random points of a session, restarting each time`
           work = playInto(target, take, { speed: 6, from, signal: abort.signal }).catch(() => undefined)
           const fresh0 = view.fresh
           await until(() => view.fresh - fresh0 >= plan.killAfter, 30_000, `${plan.killAfter} new frames`)
+          // audio reaches the journal once fsync'd (every audioSyncMs): on a busy machine frames can come first,
+          // so the first kill waits for stored audio, or the last restart would have nothing to finish
+          if (plan === plans[0]) await until(() => storedHops(join(dataDir, 'crash')).length > 0, 30_000, 'audio stored on disk')
         }
         // pull the plug: what the feed has shown by now must survive
         const shown = new Map(view.frames)
@@ -141,9 +175,7 @@ describe(`kill -9 at ${CYCLES} random points of a session, restarting each time`
         expect(serve.log.join('')).toMatch(/restored \d+ frames/)
       }
       // the last restart finishes what the kills interrupted: a frame for every hop whose centre has stored audio
-      const stored = storedAudio(join(dataDir, 'crash'))
-      const hops: number[] = []
-      for (const [a, b] of stored) for (let k = Math.ceil(a / 8000); k * 8000 < b; k++) hops.push(k / 2)
+      const hops = storedHops(join(dataDir, 'crash'))
       expect(hops.length).toBeGreaterThan(0)
       let frames: number[] = []
       for (let i = 0; i < 300; i++) {

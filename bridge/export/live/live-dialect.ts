@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { presetsDir } from '../presets-dir.js'
 import type { OscArgument } from './osc-message.js'
+import { fsReason } from '../../io/fs-error.js'
 
 /** A message template: address and argument templates. */
 export type MessageTemplate = { address: string; args?: (string | number)[] }
@@ -136,7 +137,7 @@ async function loadDialectFile(path: string): Promise<LiveDialect> {
   try {
     json = JSON.parse(await readFile(path, 'utf8'))
   } catch (cause) {
-    throw new DialectError(`cannot read live dialect ${path}: ${(cause as Error).message}`, { cause })
+    throw new DialectError(`cannot read live dialect ${path}: ${fsReason(cause)}`, { cause })
   }
   return resolveDialect(json)
 }

@@ -75,4 +75,16 @@ describe('explanations', () => {
     expect(moodCarriers(words, 'positive').map((w) => w.word)).toEqual(['love'])
     expect(moodCarriers(words, 'negative', 1).map((w) => w.word)).toEqual(['crying'])
   })
+
+  test('conflict word lists leave out filler words ("i", "it", "years") however the encoder scored them', () => {
+    const sung: MoodWord[] = [
+      { word: 'i', valence: -0.6, arousal: 0 },
+      { word: 'it', valence: -0.5, arousal: 0 },
+      { word: 'years', valence: -0.45, arousal: 0 },
+      { word: 'lonely', valence: -0.4, arousal: 0 },
+      { word: 'the', valence: -0.35, arousal: 0 },
+      { word: 'cold', valence: -0.3, arousal: 0 },
+    ]
+    expect(moodCarriers(sung, 'negative').map((w) => w.word)).toEqual(['lonely', 'cold'])
+  })
 })

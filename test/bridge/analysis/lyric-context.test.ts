@@ -35,4 +35,22 @@ describe('lyricContext', () => {
     expect(sectionAt(spans, 12)?.name).toBe('Chorus')
     expect(sectionAt(spans, 30)).toBeUndefined()
   })
+
+  test('the same lines as LRC and as SRT give the Outro the same lyric context: a line only overlapping its edge does not count', () => {
+    const spans2: SectionSpan[] = [
+      { start: 0, end: 20, name: 'Verse', source: 'file' },
+      { start: 20, end: 40, name: 'Outro', source: 'file' },
+    ]
+    // LRC: a line runs until the next starts (1 s into the Outro); SRT: the cue ends where the singer stops
+    const sung = [{ start: 16, text: 'we are burning down in sorrow' }, { start: 22, text: 'sunlight on a happy morning' }]
+    const lrc: LyricLine[] = [{ ...sung[0]!, end: 21 }, { ...sung[1]!, end: 26 }]
+    const srt: LyricLine[] = [{ ...sung[0]!, end: 19.5 }, { ...sung[1]!, end: 26 }]
+    for (const centre of [20.5, 22, 25, 30]) {
+      const [a, b] = [centre - 3, centre + 3]
+      expect(lyricContext(lrc, a, b, spans2), `window centred at ${centre} s`).toBe(lyricContext(srt, a, b, spans2))
+      expect(lyricContext(lrc, a, b, spans2)).toBe('sunlight on a happy morning')
+    }
+    // the Verse still reads its own last line
+    expect(lyricContext(lrc, 15, 21, spans2)).toBe('we are burning down in sorrow')
+  })
 })

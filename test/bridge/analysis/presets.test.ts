@@ -21,4 +21,9 @@ describe('analysis presets', () => {
     expect(() => validatePreset({ conflictThreshold: 2 })).toThrow(/conflictThreshold/)
     expect(() => validatePreset({ audioPath: 'gpu' })).toThrow(/audioPath/)
   })
+
+  test('a hop of 0.001 s is refused (it wrote 30,132 readings for a 30 s clip); the shortest allowed is named', () => {
+    expect(() => validatePreset({ hopSeconds: 0.001 }, 'tiny.json')).toThrow(/tiny\.json: hopSeconds must be a number in \[0\.1, 60\] seconds, got 0\.001/)
+    expect(validatePreset({ hopSeconds: 0.1 }).hopSeconds).toBe(0.1)
+  })
 })

@@ -55,6 +55,29 @@ describe('detectSections', () => {
     expect(spans.some((s) => Math.abs(s.start - 32) <= 1.5)).toBe(true)
   })
 
+  test('one calm clip split into parts keeps one letter: its halves sound alike', () => {
+    // a soft pad moving between three chords every 2 s, 40 s long: no part sounds unlike another
+    const n = 40 * RATE
+    const pcm = new Float32Array(n)
+    for (let i = 0; i < n; i++) {
+      const t = i / RATE
+      const root = [220, 247, 196][Math.floor(t / 2) % 3]!
+      pcm[i] = 0.1 * (Math.sin(2 * Math.PI * root * t) + Math.sin(2 * Math.PI * root * 1.25 * t) + Math.sin(2 * Math.PI * root * 1.5 * t))
+    }
+    const spans = detectSections(pcm, RATE, { minSectionSeconds: 8 })
+    expect(spans.length).toBeGreaterThan(1)
+    expect(new Set(spans.map((s) => s.name.slice(-2, -1)))).toEqual(new Set(['A']))
+  })
+
+  test('parts far apart never share a letter, even pointing the same way from the song mean', () => {
+    // z-scored means: the second and third point the same way (cosine 1) but lie far apart
+    const means = [Float64Array.from([0, 0, 0]), Float64Array.from([1, 1, 0]), Float64Array.from([4, 4, 0])]
+    expect(labelParts(means, 0.5)).toEqual(['A', 'B', 'B'])
+    expect(labelParts(means, 0.5, 1)).toEqual(['A', 'B', 'C'])
+    // and means within half a spread of each other share one, whatever their angle
+    expect(labelParts([Float64Array.from([0.1, 0, 0]), Float64Array.from([-0.1, 0.1, 0])], 0.5, 1)).toEqual(['A', 'A'])
+  })
+
   test('parts share a letter only when they sound alike', () => {
     const a = Float64Array.from([1, 0, 0])
     const b = Float64Array.from([0, 1, 0])

@@ -72,7 +72,7 @@ describe('decodeAudioFile', () => {
   })
 
   test('a missing file says it cannot be read', async () => {
-    await expect(decodeAudioFile(join(dir, 'nope.wav'))).rejects.toThrow(/cannot read audio file .*nope\.wav: ENOENT/)
+    await expect(decodeAudioFile(join(dir, 'nope.wav'))).rejects.toThrow(/cannot read audio file .*nope\.wav: no such file \(ENOENT\)/)
   })
 
   test('an empty file and a file of junk say what was expected', async () => {

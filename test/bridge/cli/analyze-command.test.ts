@@ -1,4 +1,6 @@
 import { runCli } from '../../helpers/run-cli.js'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +15,11 @@ const root = join(import.meta.dirname, '../../..')
 const cli = join(root, 'test-artifacts/cli-analyze/cli.js')
 const dir = await mkdtemp(join(tmpdir(), 'emolane-analyze-'))
 afterAll(() => rm(dir, { recursive: true, force: true }))
+
+const run = promisify(execFile)
+const hasScript = await run('script', ['--version']).then(() => true, () => false)
+/** The bundled example song (a minute, analysed in seconds). */
+const demo = join(root, 'examples/demo-song.mp3')
 
 /** Runs the built CLI in the test folder. */
 const emolane = (...args: string[]) => runCli(cli, dir, ...args)
@@ -83,8 +90,48 @@ describe('emolane analyze', () => {
   test('an unreadable audio file is a clear error with exit code 1', async () => {
     const r = await emolane('analyze', 'missing.wav')
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/emolane analyze: cannot read audio file missing\.wav: ENOENT/)
+    expect(r.stderr).toMatch(/emolane analyze: cannot read audio file missing\.wav: no such file \(ENOENT\)/)
   })
+
+  // util-linux `script` gives the CLI a real terminal
+  test.skipIf(!hasScript)('on a terminal it prints the human summary, not 2,000 lines of JSON', async () => {
+    // script(1) runs the command on a pseudo-terminal; its output comes back on ours
+    const line = [process.execPath, cli, 'analyze', demo, '--device', 'cpu'].map((a) => `'${a}'`).join(' ')
+    const r = await run('script', ['-qec', line, '/dev/null'], { cwd: dir, maxBuffer: 64 << 20 })
+    expect(r.stdout).toMatch(/whole song +(negative|neutral|positive)/)
+    expect(r.stdout).toMatch(/--out FILE, or --format json\|csv/)
+    expect(r.stdout).not.toMatch(/"frames"/)
+    expect(r.stdout.split('\n').length).toBeLessThan(60)
+  }, 120_000)
+
+  test('piped, it prints the JSON (summary on stderr); on request it prints CSV', async () => {
+    const piped = await emolane('analyze', demo, '--device', 'cpu')
+    expect(piped.code).toBe(0)
+    expect(validate(JSON.parse(piped.stdout))).toBe(true)
+    expect(piped.stderr).toMatch(/whole song/)
+    const csv = await emolane('analyze', demo, '--device', 'cpu', '--format', 'csv', '--quiet')
+    expect(csv.stdout).toMatch(/^t,start,end,section,valence/)
+    expect(csv.stderr).toBe('')
+  }, 120_000)
+
+  test('--out into a folder that does not exist fails before the analysis, naming the folder, not a temporary file', async () => {
+    // 'notes.mp3' is not audio: the --out check comes first, so its message is the one seen
+    await writeFile(join(dir, 'notes.mp3'), 'verse, chorus, bridge')
+    for (const audio of [demo, 'notes.mp3']) {
+      const r = await emolane('analyze', audio, '--out', '/nonexistent/dir/x.json')
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/^emolane analyze: cannot write --out \/nonexistent\/dir\/x\.json: folder \/nonexistent\/dir: no such file \(ENOENT\)/)
+      expect(r.stderr).not.toMatch(/\.tmp/)
+    }
+  })
+
+  test('an empty lyrics file is said to be empty; the music is still analysed', async () => {
+    await writeFile(join(dir, 'empty.lrc'), '')
+    const r = await emolane('analyze', demo, '--lyrics', 'empty.lrc', '--device', 'cpu', '--out', 'empty.json')
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/lyrics file empty\.lrc has no lines \(is it empty\?\): analysing the music alone/)
+    expect(JSON.parse(await readFile(join(dir, 'empty.json'), 'utf8')).frames.length).toBeGreaterThan(0)
+  }, 120_000)
 
   test('a file that is not audio is a clear error', async () => {
     await writeFile(join(dir, 'notes.mp3'), 'verse, chorus, bridge')
@@ -100,11 +147,14 @@ describe('emolane analyze', () => {
     expect(r.stderr).toMatch(/broken\.lrc: line 2/)
   })
 
-  test('a wrong option value is a usage error with exit code 2', async () => {
-    for (const args of [['--device', 'tpu'], ['--format', 'xml'], ['--preset', 'nope'], ['--tempo', 'fast']]) {
+  test('a wrong option value is a usage error with exit code 2: one line and where to look, not the whole usage', async () => {
+    for (const args of [['--device', 'tpu'], ['--format', 'xml'], ['--preset', 'nope'], ['--tempo', 'fast'], ['--bogus']]) {
       const r = await emolane('analyze', song.paths.wav, ...args)
       expect(r.code).toBe(2)
-      expect(r.stderr).toMatch(/usage: emolane analyze/)
+      const lines = r.stderr.trimEnd().split('\n')
+      expect(lines, r.stderr).toHaveLength(2)
+      expect(lines[0]).toMatch(new RegExp(`^emolane analyze: .*${args[0]!.slice(2)}`))
+      expect(lines[1]).toBe('see emolane analyze --help')
     }
   })
 })

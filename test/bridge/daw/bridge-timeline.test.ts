@@ -116,7 +116,7 @@ describe('DAW dialects into the live bridge', () => {
       { time: 0, bpm: 120 },
       { time: head, bpm: 90 },
     ])
-    // Live counts in beats and emolane converts with the tempo now in effect (README: a song with tempo
+    // Live counts in beats and emolane converts with the tempo now in effect (docs/daw.md: a song with tempo
     // changes drifts), so the cue points move to beats x 60/90 and the play head with them.
     expect(bridge.spans.map((s) => [s.name, +s.start.toFixed(3), +s.end.toFixed(3)])).toEqual([
       ['Intro', 0, 10.667],

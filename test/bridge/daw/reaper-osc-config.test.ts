@@ -1,5 +1,5 @@
 /**
- * The pattern config the README tells REAPER users to install (presets/reaper/emolane.ReaperOSC)
+ * The pattern config docs/daw.md tells REAPER users to install (presets/reaper/emolane.ReaperOSC)
  * against what emolane listens for (presets/dialects/reaper.json) and writes (presets/live/reaper*.json).
  * The other REAPER tests replay addresses written by hand; these read the file REAPER reads, so a
  * typo in it, or a dialect rule the file never makes REAPER send, fails here.
@@ -75,7 +75,7 @@ describe('presets/reaper/emolane.ReaperOSC', () => {
     expect([...new Set(outside.map((e) => e.address))]).toEqual(['/vu'])
   })
 
-  test('it reports as many markers and regions as the README promises (64 each)', () => {
+  test('it reports as many markers and regions as docs/daw.md promises (64 each)', () => {
     expect(settings.get('DEVICE_MARKER_COUNT')).toBe('64')
     expect(settings.get('DEVICE_REGION_COUNT')).toBe('64')
   })
@@ -86,7 +86,7 @@ describe('presets/reaper/emolane.ReaperOSC', () => {
     const patterns = accepts.map((a) => compileAddress(a.address.replaceAll('7', '*')))
     for (const name of ['reaper', 'reaper-selected-track']) {
       const dialect = await loadDialect(name)
-      expect(dialect.port).toBe(8000) // the same surface's local listen port (README, Following your DAW > REAPER)
+      expect(dialect.port).toBe(8000) // the same surface's local listen port (docs/daw.md, REAPER)
       for (const lane of [0, 1, 5]) {
         const { address, args } = fillTemplate(dialect.send, laneTarget(dialect, lane), 0.25, dialect.value.type)
         expect(patterns.some((m) => m(address) !== null), `${name} lane ${lane + 1}: ${address}`).toBe(true)

@@ -1,7 +1,7 @@
 /**
  * A realistic shaped mapping for the file round trips (.mid, .dawproject, .RPP), and the value each of
  * its lanes should have at every analysed frame, computed here from the frame values with the
- * documented formulas (README "Automation lanes", bridge/export/types.ts), never with the writers' lane code.
+ * documented formulas (docs/automation.md, bridge/export/types.ts), never with the writers' lane code.
  */
 import { expect } from 'vitest'
 import type { Analysis, Frame } from '../../../bridge/analysis/types.js'

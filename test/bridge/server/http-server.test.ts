@@ -73,6 +73,14 @@ describe('HTTP', () => {
     expect((await fetch(`${bridge.httpUrl}/api/export`)).status).toBe(400)
   })
 
+  test('/api/export with an unknown mapping lists the presets and does not suggest a file path the API never reads', async () => {
+    const res = await fetch(`${bridge.httpUrl}/api/export?to=mid&mapping=nosuch`)
+    expect(res.status).toBe(400)
+    const message = ((await res.json()) as { error: { message: string } }).error.message
+    expect(message).toMatch(/^unknown mapping "nosuch"; presets are .*all-curves/)
+    expect(message).not.toMatch(/path|\.json/)
+  })
+
   test('/api/export/options lists the formats and mapping presets the export dialog offers', async () => {
     const res = await fetch(`${bridge.httpUrl}/api/export/options`)
     expect(res.status).toBe(200)
