@@ -19,6 +19,9 @@ const nodeBuild = {
   entryPoints: present(nodeEntries),
   outdir: 'dist',
   bundle: true,
+  // each command's code in its own chunk beside cli.js (import.meta.url of every chunk is in dist/, as the
+  // worker scripts' paths need), loaded when that command runs (bridge/cli/commands.ts)
+  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',

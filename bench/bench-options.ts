@@ -3,7 +3,7 @@ import { numberOption, parseArgs, UsageError } from '../bridge/cli/args.js'
 import { parseDevice, type Device } from '../bridge/engine/execution-provider.js'
 
 /** Every part of the bench, in the order it runs. */
-export const PARTS = ['offline', 'compute', 'live', 'stall', 'soak', 'soak60', 'profile'] as const
+export const PARTS = ['startup', 'offline', 'compute', 'live', 'stall', 'soak', 'soak60', 'profile'] as const
 export type Part = (typeof PARTS)[number]
 
 /** What the bench does. */
@@ -26,7 +26,9 @@ export type BenchOptions = {
   repeats8x: number
   /** Song minutes of the main-thread stall runs at 8x (default 10) */
   stallMinutes: number
-  /** Another build's CLI (dist/cli.js) for the stall runs' 'before' baseline, or null */
+  /** Runs of each whole-process start-up command and of its baseline (default 5) */
+  startupRuns: number
+  /** Another build's CLI (dist/cli.js) for the stall runs' and start-up's 'before' baseline, or null */
   baselineCli: string | null
 }
 
@@ -42,7 +44,10 @@ a summary. The full run (default) takes about 12 minutes on 2 cores.
   --soak60           also run the 60-minute soak at 8x with seeks and lyric edits (7.5 minutes more)
   --stall            also run the main-thread stall test (on by default without --quick): a 10-minute
                      song at 8x without DAW sections, with the model and analysis threads and without
-  --baseline-cli F   another build's dist/cli.js, also run in the stall test (the 'before')
+  --baseline-cli F   another build's dist/cli.js: the 'before' of the stall test and of the start-up
+                     part (whole processes; without it the start-up baseline is this build hashing
+                     every model file)
+  --startup-runs N   runs of each start-up command and of its baseline, interleaved (default 5)
   --stall-minutes N  song minutes of the stall test (default 10)
   --profile          also run the bridge at 8x under node --cpu-prof and list where its CPU time goes
   --only LIST        run only these parts: ${PARTS.join(',')}
@@ -55,7 +60,7 @@ a summary. The full run (default) takes about 12 minutes on 2 cores.
 /** Parses the bench's command line. */
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const args = parseArgs(argv, {
-    values: { repeats: undefined, only: undefined, device: 'auto', 'block-ms': '50', out: 'bench/results.json', 'soak-minutes': '30', 'soak60-minutes': '60', 'stall-minutes': '10', 'baseline-cli': undefined },
+    values: { repeats: undefined, only: undefined, device: 'auto', 'block-ms': '50', out: 'bench/results.json', 'soak-minutes': '30', 'soak60-minutes': '60', 'stall-minutes': '10', 'baseline-cli': undefined, 'startup-runs': '5' },
     flags: ['quick', 'no-soak', 'soak', 'soak60', 'stall', 'profile', 'help'],
   })
   let device: Device
@@ -72,7 +77,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     if (bad.length) throw new UsageError(`--only takes ${PARTS.join(', ')}; got ${bad.join(', ')}`)
     parts = new Set(names as Part[])
   } else {
-    parts = new Set<Part>(['offline', 'compute', 'live'])
+    parts = new Set<Part>(['startup', 'offline', 'compute', 'live'])
     if ((!quick && !args.flags.has('no-soak')) || args.flags.has('soak')) parts.add('soak')
     if (!quick || args.flags.has('stall')) parts.add('stall')
     if (args.flags.has('soak60')) parts.add('soak60')
@@ -88,6 +93,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     soak60Minutes: numberOption(args, 'soak60-minutes', 1, 600)!,
     repeats8x: numberOption(args, 'repeats', 1, 10) ?? (quick ? 1 : 2),
     stallMinutes: numberOption(args, 'stall-minutes', 1, 60)!,
+    startupRuns: numberOption(args, 'startup-runs', 1, 50)!,
     baselineCli: args.values['baseline-cli'] ?? null,
   }
 }

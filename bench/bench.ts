@@ -14,7 +14,7 @@ import { defaultModelDir, packageRoot } from '../bridge/engine/model-dir.js'
 import { parseBenchOptions, usage, type BenchOptions } from './bench-options.js'
 import { summariseCpuProfiles, type ThreadProfile } from './cpu-profile.js'
 import { measureMatMulPeak, nvidiaGpuName, tablePeak, type MeasuredPeak } from './device-peak.js'
-import { judgeGoals } from './goals.js'
+import { type GoalInput, judgeGoals } from './goals.js'
 import { runLive, type LiveRunOptions, type LiveRunResult } from './live-bench.js'
 import { modelCompute, type ModelCompute } from './model-compute.js'
 import { runOffline, timeVariantOnce, VARIANTS, type OfflineResult, type VariantRun } from './offline-bench.js'
@@ -22,6 +22,7 @@ import { printSummary } from './report.js'
 import { cliPath } from './serve-process.js'
 import { longSong, loopPlan, seekEditPlan } from './soak-plan.js'
 import { ensureBenchSong } from './song.js'
+import { runStartup, type StartupResult } from './startup-bench.js'
 import { median, ratio, round } from './stats.js'
 
 const log = (line: string): void => console.error(line)
@@ -37,6 +38,8 @@ export type BenchResults = {
   model: { name: string; version: string; preset: string; trained: boolean }
   song: { seconds: number; lyricLines: number; parts: number }
   peak: { cpu: MeasuredPeak[]; cpuBest: number; device: MeasuredPeak | null; deviceTable: { name: string; flops: number } | null }
+  /** Whole processes (spawn to exit) against a baseline in the same run. */
+  startup: StartupResult | null
   offline: (OfflineResult & { gpuVsCpu: VariantRun | null; gpuBatch64: VariantRun | null }) | null
   compute: (ModelCompute & { utilisation: Record<string, number | null> }) | null
   live: { runs: LiveRunResult[]; summary: Record<string, RunSummary>; ratios: Record<string, number | null> } | null
@@ -101,13 +104,14 @@ async function main(argv: string[]): Promise<number> {
       cores: cpus().length,
       node: process.version,
       onnxruntime: readPackageVersion(root, 'onnxruntime-node'),
-      providers: listedProviders(),
+      providers: await listedProviders(),
       gpu: gpuName,
       loadAverageStart: round(loadavg()[0]!, 2),
     },
     model: { name: manifest.name, version: manifest.version, preset: manifest.preset, trained: manifest.trained },
     song: { seconds: round(song.duration, 1), lyricLines: song.lyricLines, parts: 11 },
     peak: { cpu: cpuPeaks, cpuBest, device: devicePeak, deviceTable: tablePeak(gpuName) },
+    startup: null,
     offline: null,
     compute: null,
     live: null,
@@ -117,6 +121,11 @@ async function main(argv: string[]): Promise<number> {
     profile: null,
     panel: readPanelBench(root),
     goals: [],
+  }
+
+  if (o.parts.has('startup')) {
+    log('emolane bench: start-up and whole-process runs (fresh emolane processes)')
+    results.startup = await runStartup(song, outDir, { baselineCli: o.baselineCli ? resolve(o.baselineCli) : null, runs: o.startupRuns, device: o.device }, log)
   }
 
   if (o.parts.has('offline') || o.parts.has('compute')) {
@@ -264,6 +273,7 @@ async function main(argv: string[]): Promise<number> {
     offline: off ? { device: off.device, xRealTime: off.warm.newSongXRealTime, ms: off.warm.newSongMs, songSeconds: off.songSeconds } : null,
     soak: results.soak,
     soak60: results.soak60,
+    startup: startupGoals(results.startup),
   })
   results.machine.loadAverageEnd = round(loadavg()[0]!, 2)
   results.finishedAt = new Date().toISOString()
@@ -321,3 +331,11 @@ main(process.argv.slice(2)).then(
     process.exit(1)
   },
 )
+
+/** The start-up figures the goals are judged from. */
+function startupGoals(s: StartupResult | null): GoalInput['startup'] {
+  if (!s) return null
+  const one = s.cases.find((c) => c.name === 'analyze 1 s')
+  const song = s.cases.find((c) => c.name === 'analyze song with lyrics')
+  return { oneSecondMs: one?.wallMs.median ?? null, songMs: song?.wallMs.median ?? null, songXRealTime: song?.xRealTime ?? null, songPeakMB: song?.peakRssMB.median ?? null }
+}

@@ -16,6 +16,8 @@ export type GoalInput = {
   offline: { device: string; xRealTime: number; ms: number; songSeconds: number } | null
   soak: LiveRunResult | null
   soak60: LiveRunResult | null
+  /** Whole-process medians (bench/startup-bench.ts), null where not run. */
+  startup?: { oneSecondMs: number | null; songMs: number | null; songXRealTime: number | null; songPeakMB: number | null } | null
 }
 
 /** Latency counts as flat when the last tenth's median is within 10 % or 5 ms of the first tenth's. */
@@ -76,6 +78,15 @@ export function judgeGoals(m: GoalInput): Goal[] {
     measured: m.soak60 ? `${m.soak60.latencyDrift.first} -> ${m.soak60.latencyDrift.last} ms` : 'not measured',
     pass: m.soak60 ? latencyFlat(m.soak60) : null,
   })
+  const st = m.startup ?? null
+  goals.push({ id: 'startup-1s', goal: 'emolane analyze of a 1 s WAV <= 0.5 s, spawn to exit', measured: fmt(st?.oneSecondMs ?? null, 'ms'), pass: st?.oneSecondMs == null ? null : st.oneSecondMs <= 500 })
+  goals.push({
+    id: 'cli-song-100x',
+    goal: 'the 3-minute song with lyrics through emolane analyze <= 1.8 s wall (>= 100x real time), spawn to exit',
+    measured: st?.songMs == null ? 'not measured' : `${(st.songMs / 1000).toFixed(2)} s, ${st.songXRealTime}x`,
+    pass: st?.songMs == null ? null : st.songMs <= 1800,
+  })
+  goals.push({ id: 'cli-song-rss', goal: 'peak RSS of that process <= 300 MB', measured: fmt(st?.songPeakMB ?? null, 'MB'), pass: st?.songPeakMB == null ? null : st.songPeakMB <= 300 })
   const gpu = m.offline && isGpu(m.offline.device) ? m.offline : null
   goals.push({
     id: 'gpu-2000x',

@@ -33,6 +33,15 @@ export function printSummary(r: BenchResults): void {
   const m = r.machine
   out.push(`emolane bench, ${r.startedAt} (${r.wallSeconds.toFixed(0)} s): ${m.cores} cores ${m.cpu}, node ${m.node}, onnxruntime-node ${m.onnxruntime}${m.gpu ? `, GPU ${m.gpu}` : ', no GPU'}`)
   out.push(`model ${r.model.name} ${r.model.version} (${r.model.preset})${r.model.trained ? '' : ', UNTRAINED export (same graphs and speed as the trained one)'}; song ${r.song.seconds} s with ${r.song.lyricLines} lyric lines; load average ${m.loadAverageStart} -> ${m.loadAverageEnd}`)
+  const st = r.startup
+  if (st) {
+    out.push('', `Whole processes (spawn to exit, median of ${st.runsEach}); baseline: ${st.baseline}`)
+    out.push(`  ${pad('command', 26)} ${lpad('wall s', 7)} ${lpad('base s', 7)} ${lpad('x', 5)} ${lpad('RSS MB', 7)} ${lpad('base MB', 8)} ${lpad('x', 5)} ${lpad('x real', 7)}`)
+    for (const c of st.cases) {
+      const s = (ms: number | null): string => n(ms === null ? null : ms / 1000, 2)
+      out.push(`  ${pad(c.name, 26)} ${lpad(s(c.wallMs.median), 7)} ${lpad(s(c.wallMs.baselineMedian), 7)} ${lpad(n(c.ratios.wall, 2), 5)} ${lpad(n(c.peakRssMB.median, 0), 7)} ${lpad(n(c.peakRssMB.baselineMedian, 0), 8)} ${lpad(n(c.ratios.peakRss, 2), 5)} ${lpad(n(c.xRealTime), 7)}`)
+    }
+  }
   const o = r.offline
   if (o) {
     out.push('', `Offline: emolane analyze of the ${o.songSeconds.toFixed(0)} s song on ${o.device}`)

@@ -1,15 +1,15 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
 /** `emolane <command> [...]`: the command-line entry point. Each command lives in bridge/cli/. */
 import { UsageError } from './cli/args.js'
-import type { Command } from './cli/command.js'
-import { commands } from './cli/commands.js'
+import { type CommandEntry, commands } from './cli/commands.js'
+import { packageVersion } from './cli/version.js'
 
-function printHelp(all: Command[]): void {
+function printHelp(all: CommandEntry[]): void {
   const width = Math.max(...all.map((c) => c.name.length))
   console.log('emolane: hears a song while it is being written and says what it feels like.\n')
   console.log('usage: emolane <command> [options]\n')
   for (const c of all) console.log(`  ${c.name.padEnd(width)}  ${c.summary}`)
-  console.log('\nemolane <command> --help shows a command\'s options.')
+  console.log('\nemolane <command> --help shows a command\'s options; emolane --version prints the version.')
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -18,11 +18,16 @@ async function main(argv: string[]): Promise<number> {
     printHelp(commands)
     return name ? 0 : 2
   }
-  const command = commands.find((c) => c.name === name)
-  if (!command) {
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(`emolane ${packageVersion()}`)
+    return 0
+  }
+  const entry = commands.find((c) => c.name === name)
+  if (!entry) {
     console.error(`emolane: unknown command ${JSON.stringify(name)}; try emolane --help`)
     return 2
   }
+  const command = await entry.load()
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(command.usage)
     return 0

@@ -1,5 +1,5 @@
 /** Offline analysis of a whole song held in memory: windows, model, frames, sections, conflicts, summary. */
-import type { WindowOutput } from '../engine/emotion-model.js'
+import { documentModelInfo, type WindowOutput } from '../engine/emotion-model.js'
 import type { AnalysisModel } from '../engine/worker-model.js'
 import { sliceLogMel } from '../engine/log-mel.js'
 import { checkPcm } from './audio-checks.js'
@@ -96,7 +96,7 @@ export async function analyzePcm(options: AnalyzePcmOptions): Promise<Analysis> 
   const tempo = givenTempo ?? estimateTempo(pcm, rate)
   progress({ phase: 'summary', done: 1, total: 1 })
   // `trained` rides along so that readers see an untrained export for what it is
-  const { requested: _r, fallback: _f, ...info } = model.info
+  const info = documentModelInfo(model.info)
   return {
     schema: 'emolane.analysis/1',
     source: options.source ?? 'memory',

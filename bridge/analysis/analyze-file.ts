@@ -1,7 +1,7 @@
 /** `emolane analyze` without the terminal: decode a file, read lyrics and sections, analyse. */
 import { basename } from 'node:path'
 import { decodeAudioFile } from '../audio/decode.js'
-import { EmotionModel, type EmotionModelOptions } from '../engine/emotion-model.js'
+import { EmotionModel, type EmotionModelOptions, type EngineInfo } from '../engine/emotion-model.js'
 import { loadManifest } from '../engine/manifest.js'
 import { defaultModelDir } from '../engine/model-dir.js'
 import type { AnalysisModel } from '../engine/worker-model.js'
@@ -27,6 +27,8 @@ export type AnalyzeFileOptions = {
   /** A loaded model to reuse; otherwise one is loaded with `modelOptions` and closed after */
   model?: AnalysisModel
   modelOptions?: EmotionModelOptions
+  /** Called with the engine once the model is loaded (which provider runs it, and why) */
+  onModel?: (info: EngineInfo) => void
   onProgress?: (p: AnalysisProgress | { phase: 'decode' | 'load'; done: number; total: number }) => void
   /** Told about inputs that are accepted but probably not what was meant (an empty lyrics file) */
   onWarning?: (message: string) => void
@@ -48,6 +50,7 @@ export async function analyzeFile(audioPath: string, options: AnalyzeFileOptions
   progress({ phase: 'load', done: 0, total: 1 })
   const model = options.model ?? (await EmotionModel.load(options.modelOptions))
   progress({ phase: 'load', done: 1, total: 1 })
+  options.onModel?.(model.info)
   try {
     return await analyzePcm({
       pcm: audio.pcm,

@@ -1,6 +1,5 @@
 /** Decodes audio files (WAV, MP3, FLAC, Ogg Vorbis, AAC) to mono PCM at a given rate with node-web-audio-api. */
 import { readFile, stat } from 'node:fs/promises'
-import { OfflineAudioContext } from 'node-web-audio-api'
 import { DECLARED_RATE_RANGE, declaredSampleRate } from './declared-rate.js'
 import { fsReason } from '../io/fs-error.js'
 
@@ -56,6 +55,8 @@ export async function decodeAudioBytes(bytes: Uint8Array, name: string, options:
     // resampling a file that claims 1 Hz to 16 kHz would allocate gigabytes; no real recording has such a rate
     throw new AudioDecodeError(`cannot decode ${name}: its ${declared.container} header declares a sample rate of ${declared.rate} Hz, expected ${DECLARED_RATE_RANGE.min}-${DECLARED_RATE_RANGE.max} Hz (a damaged file?)`)
   }
+  // imported here, not at the top: the CLI's other commands (and --help) need none of its native addon
+  const { OfflineAudioContext } = await import('node-web-audio-api')
   const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: 1, sampleRate: o.sampleRate })
   let buffer: AudioBuffer
   try {

@@ -7,6 +7,7 @@ import { formatSummary } from '../analysis/format-summary.js'
 import { framesToCsv } from '../analysis/frames-csv.js'
 import { loadPreset } from '../analysis/presets.js'
 import type { Analysis } from '../analysis/types.js'
+import { deviceLine } from '../engine/emotion-model.js'
 import { DEVICES, parseDevice } from '../engine/execution-provider.js'
 import { fsReason } from '../io/fs-error.js'
 import { resolveEncoding } from '../lyrics/decode-text.js'
@@ -32,13 +33,15 @@ conflicts and a whole-song summary. On a terminal it prints the summary; the who
   --preset NAME|FILE   analysis preset from presets/analysis (default 'default')
   --tempo BPM          the song's tempo where known (else measured from the audio)
   --model DIR          model folder with manifest.json (default: the bundled model)
+  --verify-model       hash every model file against the manifest (default: only files changed
+                       since their last good check; sizes are always checked)
   --audio-path P       window (each window encoded on its own, as live; the presets' default)
                        or fast (the song encoded once and sliced: ~1.5x faster, edges differ)
   --quiet              no progress bar, and no summary beside the JSON or CSV`
 
 const spec = {
   values: { lyrics: undefined, sections: undefined, encoding: undefined, format: undefined, out: undefined, device: 'auto', preset: 'default', tempo: undefined, model: undefined, 'audio-path': undefined },
-  flags: ['quiet'],
+  flags: ['quiet', 'verify-model'],
   positionals: [1, 1] as [number, number],
 }
 
@@ -111,6 +114,7 @@ async function run(argv: string[]): Promise<number> {
 
   const bar = new ProgressBar()
   const warnings: string[] = []
+  let deviceNote: string | null = null
   let analysis: Analysis
   try {
     analysis = await analyzeFile(audio, {
@@ -120,14 +124,16 @@ async function run(argv: string[]): Promise<number> {
       tempo,
       preset,
       audioPath,
-      modelOptions: { device, modelDir: args.values.model, onWarning: (w) => warnings.push(w) },
+      modelOptions: { device, modelDir: args.values.model, verify: args.flags.has('verify-model') ? 'always' : 'changed', onWarning: (w) => warnings.push(w) },
       onWarning: (w) => warnings.push(w),
+      // a provider that fell back is said by its warning; otherwise one line says which runs and why
+      onModel: (info) => (deviceNote = info.fallback ? null : deviceLine(info)),
       onProgress: quiet ? undefined : (p) => bar.update(phaseLabels[p.phase] ?? p.phase, p.done, p.total),
     })
   } finally {
     bar.done()
   }
-  if (!quiet) for (const w of warnings) console.error(`emolane: ${w}`)
+  if (!quiet) for (const w of [...(deviceNote ? [deviceNote] : []), ...warnings]) console.error(`emolane: ${w}`)
   if (plan.data !== 'none') {
     const text = format === 'csv' ? framesToCsv(analysis, preset.smoothingSeconds) : JSON.stringify(analysis, null, 2) + '\n'
     if (out) {
@@ -156,7 +162,6 @@ async function run(argv: string[]): Promise<number> {
 /** The `emolane analyze` command. */
 export const analyzeCommand: Command = {
   name: 'analyze',
-  summary: 'analyse an audio file: emotion curves, sections, lyric/music conflicts (JSON or CSV)',
   usage,
   run,
 }

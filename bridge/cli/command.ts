@@ -1,8 +1,6 @@
 /** The shape every `emolane <command>` module exports. */
 export type Command = {
   name: string
-  /** One line for `emolane --help`. */
-  summary: string
   /** Full usage text, printed on a UsageError or `emolane <command> --help`. */
   usage: string
   /** Runs the command; resolves to the process exit code. */

@@ -88,4 +88,4 @@ async function run(argv: string[]): Promise<number> {
 }
 
 /** The `demo` command. */
-export const demoCommand: Command = { name: 'demo', summary: 'serve the bridge and play the bundled example song into it (npm start)', usage, run }
+export const demoCommand: Command = { name: 'demo', usage, run }

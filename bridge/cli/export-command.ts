@@ -53,7 +53,6 @@ async function printMappings(): Promise<void> {
 /** The export command. */
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'write emotion curves as automation lanes (MIDI CC, DAWproject, REAPER, CSV, JSON)',
   usage,
   async run(argv) {
     const args = parseArgs(argv, {

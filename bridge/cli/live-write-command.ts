@@ -26,7 +26,6 @@ parameter and use Latch, Touch or Write mode). Runs until Ctrl+C.
 /** The live-write command. */
 export const liveWriteCommand: Command = {
   name: 'live-write',
-  summary: 'write mapped emotion lanes to a DAW parameter over OSC while the DAW plays',
   usage,
   async run(argv) {
     const args = parseArgs(argv, {

@@ -1,5 +1,6 @@
 /** `emolane serve`: runs the live bridge (OSC/WebSocket ingest, /ws feed, panel, HTTP API) until Ctrl-C. */
 import { attachDawServe, dawGateOptions, listInputsIfAsked } from '../daw/serve-integration.js'
+import { deviceLine } from '../engine/emotion-model.js'
 import { DEVICES, parseDevice } from '../engine/execution-provider.js'
 import { resolveEncoding } from '../lyrics/decode-text.js'
 import { Bridge } from '../server/bridge.js'
@@ -110,7 +111,7 @@ export function describeBridge(bridge: Bridge): string {
   const http = bridge.httpUrl
   const info = bridge.model.info
   const lines = [
-    `emolane bridge: model ${info.name} ${info.version} on ${info.device}${info.trained ? '' : ' (UNTRAINED export: readings mean nothing yet)'}${info.fallback ? ` (${info.fallback})` : ''}, preset ${bridge.preset.name}`,
+    `emolane bridge: model ${info.name} ${info.version}${info.trained ? '' : ' (UNTRAINED export: readings mean nothing yet)'} on ${deviceLine(info)}, preset ${bridge.preset.name}`,
     http ? `  panel     ${http}/${token}` : null,
     http ? `  feed      ${http.replace(/^http/, 'ws')}/ws${token}` : null,
     http ? `  ingest    ${http.replace(/^http/, 'ws')}/ws-in${token}  (OSC packets and binary audio)` : null,
@@ -182,4 +183,4 @@ async function run(argv: string[]): Promise<number> {
 }
 
 /** The `serve` command. */
-export const serveCommand: Command = { name: 'serve', summary: 'run the live bridge: DAW in (OSC/WebSocket), panel and feed out', usage, run }
+export const serveCommand: Command = { name: 'serve', usage, run }

@@ -116,4 +116,4 @@ async function run(argv: string[]): Promise<number> {
 }
 
 /** The `stream` command. */
-export const streamCommand: Command = { name: 'stream', summary: 'play an audio file into a running bridge in real time, as a DAW would', usage, run }
+export const streamCommand: Command = { name: 'stream', usage, run }

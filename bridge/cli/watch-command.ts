@@ -6,7 +6,7 @@ import { analyzeFile } from '../analysis/analyze-file.js'
 import { clock } from '../analysis/format-summary.js'
 import { loadPreset } from '../analysis/presets.js'
 import type { Analysis, Reading } from '../analysis/types.js'
-import { EmotionModel } from '../engine/emotion-model.js'
+import { deviceLine, EmotionModel } from '../engine/emotion-model.js'
 import { DEVICES, parseDevice } from '../engine/execution-provider.js'
 import { resolveEncoding } from '../lyrics/decode-text.js'
 import { fsReason } from '../io/fs-error.js'
@@ -73,7 +73,7 @@ async function run(argv: string[]): Promise<number> {
   const outDir = args.values.out
   if (outDir) await mkdir(outDir, { recursive: true })
   const model = await EmotionModel.load({ device, modelDir: args.values.model, onWarning: (w) => console.error(`emolane: ${w}`) })
-  console.error(`emolane watch: model ${model.info.name} ${model.info.version} on ${model.info.device}`)
+  console.error(`emolane watch: model ${model.info.name} ${model.info.version} on ${deviceLine(model.info)}`)
 
   const names = outDir ? new OutputNames(outDir) : null
   const write = async (file: string, analysis: Analysis): Promise<string | null> => {
@@ -149,7 +149,6 @@ async function run(argv: string[]): Promise<number> {
 /** The `emolane watch` command. */
 export const watchCommand: Command = {
   name: 'watch',
-  summary: 'watch a bounce (or a folder of them) and re-analyse each time the DAW renders over it',
   usage,
   run,
 }

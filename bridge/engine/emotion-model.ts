@@ -8,11 +8,12 @@ import { sliceStates as sliceStateBlock } from './audio-states.js'
 import type { Tensor } from 'onnxruntime-node'
 import { join } from 'node:path'
 import type { Arousal, ModelInfo, MoodWord, PolarityProbs, Valence } from '../analysis/types.js'
-import { autoCandidates, type Device } from './execution-provider.js'
+import { autoChoice, type Device, deviceReason, missingDriver } from './execution-provider.js'
 import { LogMelExtractor, type LogMel, type LogMelRange } from './log-mel.js'
 import { LruCache } from './lru-cache.js'
 import { type GraphName, loadManifest, type ModelManifest, verifyModelFiles } from './manifest.js'
 import { defaultModelDir } from './model-dir.js'
+import type { VerifyMode } from './verified-files.js'
 import { checkFinite, ModelOutputError, readHeads, wordMoods } from './model-outputs.js'
 import { copyFrames, firstLine, openSessions, releaseAll, type Sessions, smokeTest, tensor } from './onnx-sessions.js'
 import { WordPieceTokenizer } from './tokenizer.js'
@@ -76,6 +77,19 @@ export type EngineInfo = ModelInfo & {
   requested: Device
   /** Why the requested provider is not the one running; null when it is (or auto found one). */
   fallback: string | null
+  /** Why this provider runs the model, in a few words (what was asked, what the machine has, what failed). */
+  reason: string
+}
+
+/** The model as an Analysis document names it: the engine info without how the provider was chosen. */
+export function documentModelInfo(info: EngineInfo): ModelInfo & { trained: boolean } {
+  const { requested: _r, fallback: _f, reason: _w, ...model } = info
+  return model
+}
+
+/** One line saying which provider runs the model and why, e.g. `device cpu (auto: no NVIDIA or Vulkan driver here)`. */
+export function deviceLine(info: Pick<EngineInfo, 'device' | 'reason'>): string {
+  return `device ${info.device} (${info.reason})`
 }
 
 export type EmotionModelOptions = {
@@ -99,6 +113,8 @@ export type EmotionModelOptions = {
   threads?: number
   /** onnxruntime's threads busy-wait between runs, default false: on a machine shared with a DAW, spinning threads take CPU from everything else (and from our own main thread) for little gain */
   spinWait?: boolean
+  /** When the graph files are hashed against the manifest, default 'changed' (only files changed since their last good check; see verified-files.ts); EMOLANE_VERIFY_MODEL=always overrides */
+  verify?: VerifyMode
   /** Receives warnings (provider fallback, untrained weights); default console.warn */
   onWarning?: (message: string) => void
 }
@@ -169,16 +185,22 @@ export class EmotionModel {
     this.lyricsCache = new LruCache(options.lyricsCacheSize, options.lyricsCacheBytes, lyricsEncodingBytes)
   }
 
-  /** Loads the manifest, checks every file's sha256, and opens the graphs on the chosen provider. */
+  /** Loads the manifest, checks every file's size and (when it changed since its last check) sha256, and opens the graphs on the chosen provider. */
   static async load(options: EmotionModelOptions = {}): Promise<EmotionModel> {
     const o = { ...defaults, ...options }
     const modelDir = o.modelDir ?? defaultModelDir()
     const manifest = await loadManifest(modelDir)
-    await verifyModelFiles(modelDir, manifest)
+    await verifyModelFiles(modelDir, manifest, { verify: o.verify })
     const tokenizer = await WordPieceTokenizer.load(join(modelDir, manifest.text.tokenizer))
-    const candidates = o.device === 'auto' ? autoCandidates() : [o.device, ...(o.device === 'cpu' ? [] : (['cpu'] as const))]
+    const auto = o.device === 'auto' ? autoChoice() : null
+    const candidates = auto?.candidates ?? [o.device as Exclude<Device, 'auto'>, ...(o.device === 'cpu' ? [] : (['cpu'] as const))]
     const failures: string[] = []
     for (const device of candidates) {
+      const missing = missingDriver(device)
+      if (missing) {
+        failures.push(`${device}: ${missing}`)
+        continue
+      }
       let sessions: Sessions | undefined
       try {
         sessions = await openSessions(modelDir, manifest, device, o.threads, o.spinWait)
@@ -194,7 +216,8 @@ export class EmotionModel {
       const fallback = o.device !== 'auto' && device !== o.device ? `${o.device} did not load (${failures[0]}); running on ${device}` : null
       if (fallback) o.onWarning(fallback)
       if (!manifest.trained) o.onWarning(`model ${manifest.name} ${manifest.version} is an untrained export: its readings mean nothing yet`)
-      const info: EngineInfo = { name: manifest.name, version: manifest.version, preset: manifest.preset, device, trained: manifest.trained, requested: o.device, fallback }
+      const reason = deviceReason(o.device, device, failures, auto?.why)
+      const info: EngineInfo = { name: manifest.name, version: manifest.version, preset: manifest.preset, device, trained: manifest.trained, requested: o.device, fallback, reason }
       return new EmotionModel(manifest, tokenizer, sessions, info, o)
     }
     throw new Error(`no execution provider to try for device ${o.device}`)

@@ -1,8 +1,8 @@
 /** Which onnxruntime execution provider runs the model: chosen per platform, overridable, with CPU fallback. */
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import ort from 'onnxruntime-node'
 import type { InferenceSession } from 'onnxruntime-node'
+import { loadOrt } from './ort.js'
 
 /** A device name as the CLI and options take it. */
 export type Device = 'auto' | 'cpu' | 'cuda' | 'webgpu' | 'coreml' | 'dml'
@@ -10,12 +10,51 @@ export type Device = 'auto' | 'cpu' | 'cuda' | 'webgpu' | 'coreml' | 'dml'
 /** Every accepted device name. */
 export const DEVICES: readonly Device[] = ['auto', 'cpu', 'cuda', 'webgpu', 'coreml', 'dml']
 
+/** What `auto` tries on this machine, best first (CPU always last), and in words why. */
+export type AutoChoice = { candidates: Exclude<Device, 'auto'>[]; why: string }
+
+/** The GPU drivers `auto` looks for on Linux; tests pass their own. */
+export type DriverProbe = { nvidia: () => boolean; vulkan: () => boolean }
+
+const linuxDrivers: DriverProbe = { nvidia: hasNvidiaDriver, vulkan: () => hasVulkanLoader() && hasVulkanDriver() }
+
+/**
+ * Providers to try for `auto` on a platform, and why. On Linux a provider whose driver is plainly absent
+ * is not tried: trying it costs ~0.4 s and 60 MB and prints native noise (Dawn's Vulkan warnings).
+ */
+export function autoChoice(platform: NodeJS.Platform = process.platform, drivers: DriverProbe = linuxDrivers): AutoChoice {
+  if (platform === 'darwin') return { candidates: ['coreml', 'webgpu', 'cpu'], why: 'macOS: CoreML first' }
+  if (platform === 'win32') return { candidates: ['dml', 'cuda', 'webgpu', 'cpu'], why: 'Windows: DirectML first' }
+  const nvidia = drivers.nvidia()
+  const vulkan = drivers.vulkan()
+  const candidates: Exclude<Device, 'auto'>[] = [...(nvidia ? (['cuda'] as const) : []), ...(vulkan ? (['webgpu'] as const) : []), 'cpu']
+  const found = [nvidia ? 'an NVIDIA driver' : null, vulkan ? 'a Vulkan driver' : null].filter(Boolean)
+  return { candidates, why: found.length ? `found ${found.join(' and ')}` : 'no NVIDIA or Vulkan driver here' }
+}
+
+/**
+ * Why `device` cannot run here without trying it, or null. Only WebGPU on Linux is judged so: Dawn needs a
+ * Vulkan driver there, and trying without one prints Vulkan warnings with a native stack line to stderr.
+ */
+export function missingDriver(device: Exclude<Device, 'auto'>, platform: NodeJS.Platform = process.platform, drivers: DriverProbe = linuxDrivers): string | null {
+  if (device === 'webgpu' && platform === 'linux' && !drivers.vulkan()) return 'no Vulkan driver here, which WebGPU needs on Linux'
+  return null
+}
+
 /** Providers to try, best first, for `auto` on a platform; CPU always last. */
 export function autoCandidates(platform: NodeJS.Platform = process.platform): Exclude<Device, 'auto'>[] {
-  if (platform === 'darwin') return ['coreml', 'webgpu', 'cpu']
-  if (platform === 'win32') return ['dml', 'cuda', 'webgpu', 'cpu']
-  // On Linux, skip providers whose driver is plainly absent: trying them only prints native noise.
-  return [...(hasNvidiaDriver() ? (['cuda'] as const) : []), ...(hasVulkanLoader() && hasVulkanDriver() ? (['webgpu'] as const) : []), 'cpu']
+  return autoChoice(platform).candidates
+}
+
+/**
+ * Why `device` runs the model, in a few words, for the one line the CLI prints: what was asked, what the
+ * machine has, and any provider that was tried first and did not load (`failures`, 'name: reason').
+ */
+export function deviceReason(requested: Device, device: string, failures: string[], why?: string): string {
+  const failed = failures.length ? `${failures.map((f) => f.replace(/^(\w+): /, '$1 did not load: ')).join('; ')}` : ''
+  if (requested === 'auto') return `auto: ${[why, failed].filter(Boolean).join('; ')}`
+  if (requested === device) return '--device asked for it'
+  return failed || `${requested} was asked for`
 }
 
 /** An NVIDIA kernel driver is loaded (Linux). */
@@ -57,9 +96,9 @@ export function parseDevice(name: string): Device {
 }
 
 /** The providers onnxruntime-node was built with here (bundled or loadable). */
-export function listedProviders(): string[] {
+export async function listedProviders(): Promise<string[]> {
   try {
-    return ort.listSupportedBackends().map((b: { name: string }) => b.name)
+    return (await loadOrt()).listSupportedBackends().map((b: { name: string }) => b.name)
   } catch {
     return ['cpu']
   }

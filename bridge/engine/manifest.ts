@@ -3,9 +3,10 @@
  * manifest to find and check the shipped files; it never copies the contract's constants.
  */
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { createReadStream, type Stats } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { VerifiedFiles, type VerifyMode, verifyMode } from './verified-files.js'
 
 /** The audio front end and window settings (manifest `audio`). */
 export type AudioConfig = {
@@ -135,22 +136,45 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex')
 }
 
-/** Checks every graph file exists with the manifest's size and sha256; names the bad file otherwise. */
-export async function verifyModelFiles(modelDir: string, manifest: ModelManifest): Promise<void> {
-  for (const [name, file] of Object.entries(manifest.files)) {
-    const path = join(modelDir, file.path)
-    let size: number
-    try {
-      size = (await stat(path)).size
-    } catch (cause) {
-      throw new ModelFilesError(`model file ${path} (${name}) is missing; the manifest lists it`, { cause })
+/** How verifyModelFiles checks. */
+export type VerifyOptions = {
+  /** 'changed' (default): hash only files changed since their last good check; 'always': hash every file */
+  verify?: VerifyMode
+  /** The record of checked files, default VerifiedFiles.open() ($EMOLANE_CACHE_DIR or ~/.cache/emolane) */
+  verified?: VerifiedFiles
+}
+
+/**
+ * Checks every graph file exists with the manifest's size and sha256; names the bad file otherwise.
+ * The size is checked on every call; the hash when the file changed since its last good check (see
+ * verified-files.ts) or when asked to always.
+ */
+export async function verifyModelFiles(modelDir: string, manifest: ModelManifest, options: VerifyOptions = {}): Promise<void> {
+  const mode = verifyMode(options.verify)
+  const verified = options.verified ?? (await VerifiedFiles.open())
+  let hashed = false
+  try {
+    for (const [name, file] of Object.entries(manifest.files)) {
+      const path = join(modelDir, file.path)
+      let stats: Stats
+      try {
+        stats = await stat(path)
+      } catch (cause) {
+        throw new ModelFilesError(`model file ${path} (${name}) is missing; the manifest lists it`, { cause })
+      }
+      if (file.bytes > 0 && stats.size !== file.bytes) {
+        throw new ModelFilesError(`model file ${path} (${name}) is ${stats.size} bytes, the manifest says ${file.bytes}: the file is truncated or replaced`)
+      }
+      if (mode === 'changed' && verified.unchanged(path, stats, file.sha256)) continue
+      hashed = true
+      verified.forget(path)
+      const digest = await sha256File(path)
+      if (digest !== file.sha256) {
+        throw new ModelFilesError(`model file ${path} (${name}) is corrupted: sha256 ${digest}, the manifest says ${file.sha256}`)
+      }
+      verified.record(path, stats, digest)
     }
-    if (file.bytes > 0 && size !== file.bytes) {
-      throw new ModelFilesError(`model file ${path} (${name}) is ${size} bytes, the manifest says ${file.bytes}: the file is truncated or replaced`)
-    }
-    const digest = await sha256File(path)
-    if (digest !== file.sha256) {
-      throw new ModelFilesError(`model file ${path} (${name}) is corrupted: sha256 ${digest}, the manifest says ${file.sha256}`)
-    }
+  } finally {
+    if (hashed) await verified.save()
   }
 }

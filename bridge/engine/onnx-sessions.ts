@@ -1,11 +1,11 @@
 /** onnxruntime sessions for the three graphs: open on one provider, smoke-test, release; tensors and copies. */
-import ort from 'onnxruntime-node'
 import type { InferenceSession, Tensor } from 'onnxruntime-node'
 import { join } from 'node:path'
 import { type Device, sessionOptions } from './execution-provider.js'
 import type { LogMel } from './log-mel.js'
 import type { GraphName, ModelManifest } from './manifest.js'
 import { checkFinite, ModelOutputError } from './model-outputs.js'
+import { loadOrt, ortLoaded } from './ort.js'
 
 /** One open session per graph. */
 export type Sessions = Record<GraphName, InferenceSession>
@@ -14,7 +14,7 @@ export type Sessions = Record<GraphName, InferenceSession>
 export function tensor(type: 'float32', data: Float32Array, dims: number[]): Tensor
 export function tensor(type: 'int64', data: BigInt64Array, dims: number[]): Tensor
 export function tensor(type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: number[]): Tensor {
-  return new ort.Tensor(type, data, dims) as Tensor
+  return new (ortLoaded().Tensor)(type, data, dims) as Tensor
 }
 
 /** Frames [from, from + count) of a log-mel as a new [mels][count] block, `silence` outside. */
@@ -31,6 +31,7 @@ export function copyFrames(mel: LogMel, from: number, count: number, silence: nu
 
 /** Opens the three graphs on one provider (all or none). */
 export async function openSessions(modelDir: string, manifest: ModelManifest, device: Exclude<Device, 'auto'>, threads?: number, spinWait = true): Promise<Sessions> {
+  const ort = await loadOrt()
   const opened: Partial<Sessions> = {}
   try {
     for (const name of ['text_encoder', 'audio_encoder', 'fusion'] as const) {

@@ -3,15 +3,16 @@
  * AudioContext that plays nowhere (sinkId type 'none'), read by a ScriptProcessorNode. To hear
  * the DAW, route its master bus to a loopback device (PipeWire/JACK, BlackHole, VB-Cable).
  */
-import * as webAudio from 'node-web-audio-api'
+import type * as WebAudio from 'node-web-audio-api'
 
 /** node-web-audio-api exports mediaDevices but its typings do not declare it. */
 type MediaDevicesLike = {
   enumerateDevices(): Promise<{ deviceId: string; kind: string; label: string }[]>
   getUserMedia(constraints: { audio: boolean | { deviceId: string } }): Promise<unknown>
 }
-const mediaDevices = (webAudio as unknown as { mediaDevices: MediaDevicesLike }).mediaDevices
-const { AudioContext } = webAudio
+/** node-web-audio-api, imported on first use: `emolane serve` without --input never opens a device. */
+const webAudio = (): Promise<typeof WebAudio> => import('node-web-audio-api')
+const mediaDevices = async (): Promise<MediaDevicesLike> => ((await webAudio()) as unknown as { mediaDevices: MediaDevicesLike }).mediaDevices
 
 /** Where captured chunks come from: a device, or something a test injects. */
 export interface CaptureSource {
@@ -47,7 +48,7 @@ const defaults = { channels: 2, chunkFrames: 4096 as const }
 /** Input devices the system offers (empty where there are none). */
 export async function listInputDevices(): Promise<InputDevice[]> {
   try {
-    const all = await mediaDevices.enumerateDevices()
+    const all = await (await mediaDevices()).enumerateDevices()
     return all.filter((d) => d.kind === 'audioinput').map((d) => ({ deviceId: d.deviceId, label: d.label || d.deviceId }))
   } catch {
     return []
@@ -72,7 +73,7 @@ export async function openDeviceSource(spec: string, options: DeviceSourceOption
   }
   let stream: unknown
   try {
-    stream = await mediaDevices.getUserMedia({ audio: spec === 'default' ? true : { deviceId: device.deviceId } })
+    stream = await (await mediaDevices()).getUserMedia({ audio: spec === 'default' ? true : { deviceId: device.deviceId } })
   } catch (cause) {
     throw new NoInputDeviceError(`cannot open input device ${JSON.stringify(device.label)}: ${(cause as Error).message}; ${LOOPBACK_HELP}`, { cause })
   }
@@ -80,7 +81,7 @@ export async function openDeviceSource(spec: string, options: DeviceSourceOption
 }
 
 class DeviceSource implements CaptureSource {
-  private ctx: InstanceType<typeof AudioContext> | null = null
+  private ctx: InstanceType<typeof WebAudio.AudioContext> | null = null
 
   constructor(
     readonly label: string,
@@ -95,6 +96,7 @@ class DeviceSource implements CaptureSource {
 
   async start(onChunk: (channels: Float32Array[]) => void): Promise<void> {
     // No sound card output: the context only pulls the input through the processor.
+    const { AudioContext } = await webAudio()
     const ctx = new AudioContext({ sinkId: { type: 'none' }, latencyHint: 'interactive' } as never)
     this.ctx = ctx
     const source = ctx.createMediaStreamSource(this.stream as never)

@@ -15,7 +15,7 @@ import { inProcessAnalysis, type AudioAnalysisRunner } from '../analysis/audio-a
 import { listPresets, loadPreset, type AnalysisPreset } from '../analysis/presets.js'
 import { smoothedCurve } from '../analysis/smoothing.js'
 import type { Analysis, Frame, LyricLine, SectionSpan, Summary } from '../analysis/types.js'
-import { EmotionModel } from '../engine/emotion-model.js'
+import { documentModelInfo, EmotionModel } from '../engine/emotion-model.js'
 import { frontEndReach } from '../engine/log-mel.js'
 import { WorkerModel, type LiveModel } from '../engine/worker-model.js'
 import { packageRoot } from '../engine/model-dir.js'
@@ -272,7 +272,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   analysis(): Analysis {
     const t = this.timeline
     const last = this.analysisLoop.last
-    const { requested: _r, fallback: _f, ...model } = this.model.info
+    const model = documentModelInfo(this.model.info)
     const frames = t.frameList()
     return {
       schema: 'emolane.analysis/1',

@@ -45,6 +45,8 @@ export type BridgeStatus = {
     requested?: string
     /** Why the asked-for provider is not the one running (it failed to load and the CPU took over); null when it is. */
     fallback?: string | null
+    /** Why this provider runs the model, e.g. 'auto: no NVIDIA or Vulkan driver here'. */
+    reason?: string
   }
   /** Clients connected to the feed. */
   clients: number

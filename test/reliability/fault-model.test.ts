@@ -6,7 +6,7 @@
  * on the feed and no frames, then recovers.
  */
 import { spawnSync } from 'node:child_process'
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -94,6 +94,24 @@ describe('model files missing or corrupted', () => {
     expect(existsSync(out)).toBe(false)
   })
 
+  test('emolane analyze refuses a graph corrupted in place after a good run (same size, mtime set back): the check is remembered, not skipped', async () => {
+    const dir = await modelCopy()
+    const song = await wav(dir)
+    const out = join(dir, 'out.json')
+    expect(cli(['analyze', song, '--model', dir, '--quiet', '--out', out]).code).toBe(0)
+    await rm(out)
+    const path = join(dir, 'onnx', 'fusion.onnx')
+    const before = await stat(path)
+    const bytes = await readFile(path)
+    bytes[bytes.length >> 1] ^= 0x01
+    await writeFile(path, bytes)
+    await utimes(path, before.atime, before.mtime)
+    const r = cli(['analyze', song, '--model', dir, '--out', out])
+    expect(r.code).toBe(1)
+    expect(r.out).toMatch(/fusion\.onnx \(fusion\) is corrupted: sha256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}/)
+    expect(existsSync(out)).toBe(false)
+  })
+
   test('a tokenizer that is not JSON is refused with its path', async () => {
     const dir = await modelCopy()
     await writeFile(join(dir, 'tokenizer.json'), '{"vocab": [')
@@ -130,22 +148,23 @@ describe('an execution provider that fails to load', () => {
     const ort = (await import('onnxruntime-node')).default
     const create = ort.InferenceSession.create.bind(ort.InferenceSession)
     let failing = true
-    // 'webgpu' opens (as a CPU session, so this runs the same on any machine) and then fails to run
+    // 'cuda' opens (as a CPU session, so this runs the same on any machine) and then fails to run
+    // (cuda, not webgpu: without a Vulkan driver webgpu is not even tried on Linux)
     const spy = async (path: string, opts: { executionProviders?: string[] }) => {
-      if (!failing || opts?.executionProviders?.[0] !== 'webgpu') return create(path, opts)
+      if (!failing || opts?.executionProviders?.[0] !== 'cuda') return create(path, opts)
       const s = await create(path, { ...opts, executionProviders: ['cpu'] })
       ;(s as { run: unknown }).run = async () => {
-        throw new Error('Dawn: device lost')
+        throw new Error('CUDA failure 999: unspecified launch failure')
       }
       return s
     }
     ;(ort.InferenceSession as { create: unknown }).create = spy
     const warnings: string[] = []
     try {
-      const model = await EmotionModel.load({ modelDir: MODEL, device: 'webgpu', onWarning: (w) => warnings.push(w) })
+      const model = await EmotionModel.load({ modelDir: MODEL, device: 'cuda', onWarning: (w) => warnings.push(w) })
       expect(model.info.device).toBe('cpu')
-      expect(model.info.fallback).toBe('webgpu did not load (webgpu: Dawn: device lost); running on cpu')
-      expect(warnings.join('\n')).toMatch(/webgpu did not load/)
+      expect(model.info.fallback).toBe('cuda did not load (cuda: CUDA failure 999: unspecified launch failure); running on cpu')
+      expect(warnings.join('\n')).toMatch(/cuda did not load/)
       await model.close()
     } finally {
       failing = false
