@@ -26,7 +26,18 @@ const SAME_FRAME: Seconds = 1e-3
 /** How many feed errors the panel remembers. */
 const MAX_ERRORS = 20
 
-const FEED_TYPES = new Set(['snapshot', 'frames', 'invalidate', 'sections', 'conflicts', 'lyrics', 'transport', 'status', 'error'])
+const FEED_TYPES = new Set(['snapshot', 'frames', 'invalidate', 'sections', 'conflicts', 'lyrics', 'lyric-lines', 'transport', 'status', 'error'])
+
+/** `lines` with each changed line replacing the one with the same start (within 1 ms), in time order. */
+export function mergeLines(lines: LyricLine[], changed: LyricLine[]): LyricLine[] {
+  const out = [...lines]
+  for (const c of changed) {
+    const i = out.findIndex((l) => Math.abs(l.start - c.start) < SAME_FRAME)
+    if (i >= 0) out[i] = c
+    else out.push(c)
+  }
+  return out.sort((a, b) => a.start - b.start)
+}
 
 /** Parses one feed message; throws a TypeError naming what was expected and what arrived. */
 export function parseFeedMessage(raw: string): FeedMessage {
@@ -131,6 +142,9 @@ export class TimelineState {
         break
       case 'lyrics':
         this.lyrics = arrayOf(msg.lines, isLine)
+        break
+      case 'lyric-lines':
+        this.lyrics = mergeLines(this.lyrics, arrayOf(msg.lines, isLine))
         break
       case 'transport':
         if (msg.state && finite(msg.state.time)) this.setTransport(msg.state, now)

@@ -1,8 +1,9 @@
 /** `emolane export`: writes an analysis's emotion curves as automation lanes a DAW imports. */
-import { readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { Analysis } from '../analysis/types.js'
 import { EXPORT_FORMATS, exportAnalysis, listMappings, loadMapping, type ExportFormat } from '../export/index.js'
+import { checkJsonDepth } from '../export/json-depth.js'
 import { parseArgs, UsageError } from './args.js'
 import type { Command } from './command.js'
 import { fsReason } from '../io/fs-error.js'
@@ -28,6 +29,7 @@ async function readAnalysis(path: string): Promise<Analysis> {
   } catch (cause) {
     throw new Error(`cannot read ${path}: ${fsReason(cause)}`, { cause })
   }
+  checkJsonDepth(text, path, (m) => new Error(m))
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -81,11 +83,18 @@ export const exportCommand: Command = {
       rppKind,
       fourteenBit: args.flags.has('14bit'),
     })
-    const out = resolve(args.values.out ?? result.filename)
-    // Write beside the target, then rename: an interrupted export never leaves half a file.
+    let out = resolve(args.values.out ?? result.filename)
+    // --out DIR writes the export's own file name into that folder
+    if ((await stat(out).catch(() => null))?.isDirectory()) out = join(out, result.filename)
+    // Write beside the target, then rename: an interrupted export never leaves half a file, a failed one no temporary file.
     const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`)
-    await writeFile(tmp, result.bytes)
-    await rename(tmp, out)
+    try {
+      await writeFile(tmp, result.bytes)
+      await rename(tmp, out)
+    } catch (err) {
+      await rm(tmp, { force: true })
+      throw new Error(`cannot write ${out}: ${(err as Error).message}`, { cause: err })
+    }
     const lanes = result.lanes.map((l) => `${l.name} ${l.points} pts`).join(', ')
     console.log(`wrote ${out} (${result.bytes.length} bytes; ${result.lanes[0]?.frames ?? 0} frames -> ${lanes})`)
     return 0

@@ -1,6 +1,7 @@
 /** Mapping presets (presets/mappings/*.json) and user mapping files: list, load by name or path. */
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
+import { checkJsonDepth } from './json-depth.js'
 import { MappingError, resolveMapping } from './mapping.js'
 import { presetsDir } from './presets-dir.js'
 import type { Mapping, ResolvedMapping } from './types.js'
@@ -16,6 +17,7 @@ async function parseFile(path: string): Promise<ResolvedMapping> {
   } catch (cause) {
     throw new MappingError(`cannot read mapping file ${path}: ${fsReason(cause)}`, { cause })
   }
+  checkJsonDepth(text, `mapping file ${path}`, (m) => new MappingError(m))
   let json: unknown
   try {
     json = JSON.parse(text)

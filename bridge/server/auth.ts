@@ -37,19 +37,32 @@ function hostName(value: string): string | null {
   }
 }
 
+/** True when `origin` is the panel this bridge serves: http, a local name, and the port the request came in on. */
+function isPanelOrigin(origin: string, req: IncomingMessage): boolean {
+  try {
+    const o = new URL(origin)
+    const port = Number(o.port || 80)
+    return o.protocol === 'http:' && o.pathname === '/' && LOCAL_NAMES.has(o.hostname.toLowerCase()) && port === req.socket.localPort
+  } catch {
+    return false
+  }
+}
+
 /**
  * Guards a loopback bridge against web pages the user happens to visit: a Host header that is not
- * a local name (DNS rebinding) or a browser Origin from another site (cross-site WebSocket) is
- * refused. Clients that send no Origin (DAWs, scripts) pass. Off loopback the token does this job.
+ * a local name (DNS rebinding) is refused, and so is a browser Origin other than the panel's own
+ * (http, a local name, this bridge's port): a page on another local port is another site. Such a
+ * page passes only with the token. Clients that send no Origin (DAWs, scripts) pass. Off loopback
+ * the token does this job.
  */
-export function sameOriginOk(req: IncomingMessage, loopback: boolean): boolean {
+export function sameOriginOk(req: IncomingMessage, loopback: boolean, token: string | null): boolean {
   if (!loopback) return true
   const host = req.headers.host ? hostName(req.headers.host) : null
   if (host === null || !LOCAL_NAMES.has(host)) return false
   const origin = req.headers.origin
-  if (origin === undefined || origin === 'null') return origin === undefined
-  const o = hostName(origin)
-  return o !== null && LOCAL_NAMES.has(o)
+  if (origin === undefined) return true
+  if (isPanelOrigin(origin, req)) return true
+  return token !== null && tokenMatches(requestToken(req), token)
 }
 
 /**

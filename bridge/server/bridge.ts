@@ -8,12 +8,13 @@
  */
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { AnalysisThread } from '../analysis/analysis-thread.js'
 import { inProcessAnalysis, type AudioAnalysisRunner } from '../analysis/audio-analysis-ops.js'
 import { listPresets, loadPreset, type AnalysisPreset } from '../analysis/presets.js'
 import { smoothedCurve } from '../analysis/smoothing.js'
-import type { Analysis, Frame, SectionSpan, Summary } from '../analysis/types.js'
+import type { Analysis, Frame, LyricLine, SectionSpan, Summary } from '../analysis/types.js'
 import { documentModelInfo, EmotionModel } from '../engine/emotion-model.js'
 import { frontEndReach } from '../engine/log-mel.js'
 import { WorkerModel, type LiveModel } from '../engine/worker-model.js'
@@ -69,6 +70,10 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   private inference: LiveInference
   private analysisLoop: LiveAnalysis
   private persistence: TimelinePersistence | null = null
+  /** Lyric lines added or replaced since the last lyric message, by start; null after a clear (the next message carries every line). */
+  private lyricChanges: Map<number, LyricLine> | null = new Map()
+  /** Project folders created by /emolane/project this run (bounded by maxNewProjects). */
+  private newProjects = 0
   private readonly sink: IngestSink
   private readonly limiter: RateLimiter
   private readonly feed: FeedServer
@@ -358,8 +363,10 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
         this.emit('invalidate', start, end)
         send({ type: 'invalidate', start, end })
       }),
-      t.on('lyrics', (lines) => {
+      t.on('lyrics', (lines, change) => {
         this.emit('lyrics', lines)
+        if ('add' in change) this.lyricChanges?.set(change.add.start, change.add)
+        else this.lyricChanges = null
         this.lyricsSoon()
         an.request()
       }),
@@ -429,6 +436,13 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   /** Saves the current project and loads another (OSC /emolane/project). */
   private switchProject(name: string): void {
     if (name === this.project) return
+    if (this.options.persist && !existsSync(join(resolveDataDir(this.options.dataDir), name))) {
+      // any sender allowed to send OSC may switch (with --token, only authenticated ones); creating folders is bounded
+      if (this.newProjects >= this.options.maxNewProjects) {
+        throw new IngestError('project-bad', `refused to create project ${name}: this run already created ${this.newProjects} new projects (option maxNewProjects); switching to an existing project still works`)
+      }
+      this.newProjects++
+    }
     for (const u of this.unsubscribe.splice(0)) u()
     this.persistence?.close()
     this.persistence = null
@@ -436,6 +450,8 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
     this.analysisLoop.close()
     ;({ timeline: this.timeline, inference: this.inference, analysis: this.analysisLoop } = this.createLive())
     this.project = name
+    // the snapshot below carries the new project's lines
+    this.lyricChanges = new Map()
     try {
       this.openProject(name)
     } catch (err) {
@@ -510,15 +526,19 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
   }
 
   /**
-   * Sends the lyric lines to the feed: at once, or (within LYRICS_THROTTLE_MS of the last send) once
-   * at the end of the burst. Each message carries every line, so a DAW sending its lyric track line
-   * by line would otherwise make the feed serialise the whole list once per line (quadratic).
+   * Sends what changed in the lyrics to the feed: at once, or (within LYRICS_THROTTLE_MS of the last
+   * send) once at the end of the burst. Only the lines added or replaced since the last message go
+   * out ('lyric-lines'); after a clear, every line ('lyrics'). One edit of a 2,000-line lyric track
+   * sends one line, not the track.
    */
   private lyricsSoon(): void {
     if (this.lyricsTimer || this.closed) return
     const send = (): void => {
       this.lastLyricsAt = performance.now()
-      this.feed.broadcast({ type: 'lyrics', lines: [...this.timeline.lyrics] })
+      const changes = this.lyricChanges
+      this.lyricChanges = new Map()
+      if (changes === null) this.feed.broadcast({ type: 'lyrics', lines: [...this.timeline.lyrics] })
+      else if (changes.size > 0) this.feed.broadcast({ type: 'lyric-lines', lines: [...changes.values()] })
     }
     const wait = this.lastLyricsAt + LYRICS_THROTTLE_MS - performance.now()
     if (wait <= 0) return send()

@@ -3,6 +3,7 @@
  * from one source per second: a flood of bad datagrams cannot flood the panel or the log. What is
  * held back is counted and said with the next report.
  */
+import { boundedMessage } from './excerpt.js'
 import type { BridgeErrorInfo } from './protocol.js'
 
 type Bucket = { windowStart: number; sent: number; held: number }
@@ -38,6 +39,7 @@ export class ErrorReporter {
       return
     }
     b.sent++
+    message = boundedMessage(message)
     const info: BridgeErrorInfo = { code, message, source, time: new Date().toISOString() }
     this.log?.(`emolane: ${source}: ${code}: ${message}`)
     this.sink(info)

@@ -10,6 +10,7 @@ import type { AnalysisPreset } from '../analysis/presets.js'
 import type { Analysis } from '../analysis/types.js'
 import { WebSocketServer } from 'ws'
 import { authorized, sameOriginOk, sameOriginPost } from './auth.js'
+import { excerpt } from './excerpt.js'
 import type { BridgeStatus } from './protocol.js'
 import { serveStatic } from './static-files.js'
 
@@ -86,6 +87,13 @@ async function handleExport(url: URL, res: ServerResponse, analysis: Analysis): 
   }
 }
 
+/** Time a client has to send its request headers, ms. */
+export const HEADERS_TIMEOUT_MS = 10_000
+/** Time a client has to send its whole request, ms. */
+export const REQUEST_TIMEOUT_MS = 30_000
+/** An idle keep-alive connection is closed after this long, ms. */
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000
+
 /** Largest JSON body of a POST, bytes (a preset name needs a few dozen). */
 export const MAX_POST_BYTES = 4096
 
@@ -130,7 +138,7 @@ async function handleSelectPreset(req: IncomingMessage, res: ServerResponse, dep
   if (body === undefined) return
   const name = typeof body === 'object' && body !== null ? (body as { preset?: unknown }).preset : undefined
   if (typeof name !== 'string' || !PRESET_NAME.test(name)) {
-    sendError(res, 400, 'preset-bad-request', `expected {"preset": NAME} with a preset name (letters, digits, . _ -), got ${JSON.stringify(body).slice(0, 200)}`)
+    sendError(res, 400, 'preset-bad-request', `expected {"preset": NAME} with a preset name (letters, digits, . _ -), got ${excerpt(JSON.stringify(body) ?? String(body))}`)
     return
   }
   try {
@@ -145,7 +153,8 @@ async function handleSelectPreset(req: IncomingMessage, res: ServerResponse, dep
 /** Creates the HTTP server (not yet listening). */
 export function createHttpServer(deps: HttpDeps): Server {
   const refuser = new WebSocketServer({ noServer: true, maxPayload: 1024 })
-  const server = createServer(async function httpOnRequest(req, res) {
+  // a slow client gets HEADERS_TIMEOUT_MS for its headers and REQUEST_TIMEOUT_MS for the whole request, checked every second
+  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, async function httpOnRequest(req, res) {
     try {
       await handle(req, res)
     } catch (err) {
@@ -162,9 +171,9 @@ export function createHttpServer(deps: HttpDeps): Server {
       sendError(res, 400, 'bad-url', 'malformed request URL')
       return
     }
-    if (!sameOriginOk(req, deps.loopback)) {
-      deps.problem('unauthorized', `refused ${req.method} ${url.pathname}: Host ${JSON.stringify(req.headers.host ?? '')} / Origin ${JSON.stringify(req.headers.origin ?? '')} is not this machine`)
-      sendError(res, 403, 'forbidden-origin', 'requests must come from this machine (Host and Origin must be localhost or 127.0.0.1)')
+    if (!sameOriginOk(req, deps.loopback, deps.token)) {
+      deps.problem('unauthorized', `refused ${req.method} ${excerpt(url.pathname)}: Host ${excerpt(req.headers.host ?? '')} / Origin ${excerpt(req.headers.origin ?? '')} is not this bridge's panel`)
+      sendError(res, 403, 'forbidden-origin', `requests from a web page must come from the panel this bridge serves (Host localhost or 127.0.0.1, Origin http://localhost:${req.socket.localPort}) or carry the token`)
       return
     }
     const path = url.pathname
@@ -206,7 +215,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     }
     if (await serveStatic(req, res, path, deps.panelDir)) return
     const ws = path === '/ws' || path === '/ws-in' ? `: ${path} expects a WebSocket upgrade (ws://), not a plain GET` : ''
-    sendError(res, 404, 'not-found', `nothing at ${JSON.stringify(path.slice(0, 200))}${ws}; expected the panel's files, /health or /api/*`)
+    sendError(res, 404, 'not-found', `nothing at ${excerpt(path)}${ws}; expected the panel's files, /health or /api/*`)
   }
 
   server.on('upgrade', function httpOnUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -220,10 +229,10 @@ export function createHttpServer(deps: HttpDeps): Server {
     const refuse = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`)
     }
-    if (path !== '/ws' && path !== '/ws-in') return refuse(404, `no WebSocket at ${path}; expected /ws or /ws-in`)
-    if (!sameOriginOk(req, deps.loopback)) {
-      deps.problem('unauthorized', `refused a WebSocket on ${path}: Origin ${JSON.stringify(req.headers.origin ?? '')} is not this machine`)
-      return refuse(403, 'Forbidden: Origin must be this machine')
+    if (path !== '/ws' && path !== '/ws-in') return refuse(404, `no WebSocket at ${excerpt(path)}; expected /ws or /ws-in`)
+    if (!sameOriginOk(req, deps.loopback, deps.token)) {
+      deps.problem('unauthorized', `refused a WebSocket on ${path}: Host ${excerpt(req.headers.host ?? '')} / Origin ${excerpt(req.headers.origin ?? '')} is not this bridge's panel`)
+      return refuse(403, `Forbidden: Origin must be the panel this bridge serves (http://localhost:${req.socket.localPort}) or the request must carry the token`)
     }
     if (!authorized(req, deps.token)) {
       deps.problem('unauthorized', `refused a WebSocket on ${path}: missing or wrong token`)
@@ -234,9 +243,11 @@ export function createHttpServer(deps: HttpDeps): Server {
     if (path === '/ws') deps.upgradeFeed(req, socket, head)
     else deps.upgradeIngest(req, socket, head)
   })
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
   server.on('close', () => refuser.close())
   server.on('clientError', (err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    const timedOut = (err as NodeJS.ErrnoException).code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    if (socket.writable) socket.end(`HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\n\r\n`)
     else socket.destroy()
   })
   return server

@@ -1,6 +1,6 @@
 /** The bridge's options: one typed object, one defaults object, checked once in the constructor. */
 import type { Device } from '../engine/execution-provider.js'
-import type { IngestLimits } from './ingest-validate.js'
+import { checkProjectName, type IngestLimits } from './ingest-validate.js'
 
 /** Everything `new Bridge()` / `Bridge.start()` accepts; every field has a default. */
 export type BridgeOptions = {
@@ -22,8 +22,10 @@ export type BridgeOptions = {
   preset?: string
   /** Model folder, default $EMOLANE_MODEL_DIR or the package's model/ */
   modelDir?: string
-  /** Project whose timeline is loaded and persisted, default 'default' */
+  /** Project whose timeline is loaded and persisted, default 'default' (1-64 letters, digits, '.', '_', '-': the one name rule of every entry point) */
   project?: string
+  /** New project folders /emolane/project may create per run (switching to existing ones is not limited), default 16 */
+  maxNewProjects?: number
   /** Where projects live, default $EMOLANE_DATA_DIR or ~/.emolane/projects */
   dataDir?: string
   /** Persist the timeline at all, default true */
@@ -98,6 +100,7 @@ export const bridgeDefaults = {
   maxLyricLines: 5000,
   maxSections: 500,
   maxTempoChanges: 1000,
+  maxNewProjects: 16,
   maxMessageBytes: 8 << 20,
   maxMessagesPerSecond: 4000,
   maxBytesPerSecond: 32 << 20,
@@ -142,7 +145,7 @@ export function resolveOptions(options: BridgeOptions = {}): ResolvedBridgeOptio
     throw new TypeError(`httpPort and oscPort must differ, both are ${o.httpPort}`)
   }
   const positive: (keyof typeof bridgeDefaults)[] = [
-    'maxDuration', 'maxBlockSeconds', 'maxChannels', 'maxLyricChars', 'maxLyricLines', 'maxSections', 'maxTempoChanges', 'maxMessageBytes',
+    'maxDuration', 'maxBlockSeconds', 'maxChannels', 'maxLyricChars', 'maxLyricLines', 'maxSections', 'maxTempoChanges', 'maxNewProjects', 'maxMessageBytes',
     'maxMessagesPerSecond', 'maxBytesPerSecond', 'maxClients', 'maxIngestClients', 'clientMaxBufferedBytes', 'clientLagTimeoutMs',
     'pingIntervalMs', 'batchSize', 'idleFlushMs', 'audioSyncMs', 'errorsPerSecond',
   ]
@@ -152,6 +155,11 @@ export function resolveOptions(options: BridgeOptions = {}): ResolvedBridgeOptio
   }
   for (const key of ['analysisThrottleMs', 'statusThrottleMs'] as const) {
     if (!(o[key] >= 0)) throw new RangeError(`${key} must be >= 0, got ${o[key]}`)
+  }
+  try {
+    checkProjectName(o.project)
+  } catch (err) {
+    throw new RangeError((err as Error).message, { cause: err })
   }
   if (o.maxBlockSeconds > o.maxDuration) throw new TypeError(`maxBlockSeconds (${o.maxBlockSeconds}) cannot exceed maxDuration (${o.maxDuration})`)
   if (!Number.isInteger(o.batchSize)) throw new RangeError(`batchSize must be an integer, got ${o.batchSize}`)

@@ -4,6 +4,8 @@
  * unit per byte (so "café" goes out as invalid UTF-8); lyrics need both directions right, so the
  * bridge decodes and encodes here and tests interoperate with osc-js on the wire.
  */
+import { excerpt } from './excerpt.js'
+
 
 /** One typed OSC argument. `h` (int64) arrives as a bigint. */
 export type OscArg =
@@ -34,13 +36,31 @@ const utf8Encoder = new TextEncoder()
 /** Bundles nest; a hostile packet must not recurse without end. */
 const MAX_BUNDLE_DEPTH = 8
 
+/**
+ * Bounds on one packet's work, checked while it is read, before anything is parsed in full: a
+ * 60 KB datagram of 60,000 type tags is refused after reading MAX_OSC_ARGS + 1 of them.
+ */
+export const OSC_LIMITS = {
+  /** Longest address, bytes (the /emolane addresses and DAW dialects' need a few dozen). */
+  maxAddressBytes: 512,
+  /** Most arguments in one message (the widest /emolane message has 4). */
+  maxArgs: 256,
+  /** Most messages in one packet, bundles flattened. */
+  maxMessages: 1024,
+  /** Longest string argument, bytes (a lyric line is at most 2,000 characters). */
+  maxStringBytes: 64 * 1024,
+}
+
 const pad4 = (n: number): number => (n + 3) & ~3
 
-function readString(view: DataView, offset: number, what: string): [value: string, next: number] {
+function readString(view: DataView, offset: number, what: string, max: number): [value: string, next: number] {
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
+  // scan at most max + 1 bytes for the NUL: the work is bounded whatever the packet holds
+  const stop = Math.min(bytes.length, offset + max + 1)
   let end = offset
-  while (end < bytes.length && bytes[end] !== 0) end++
+  while (end < stop && bytes[end] !== 0) end++
   if (end >= bytes.length) throw new OscDecodeError(`${what} at byte ${offset} has no terminating NUL before the end of the packet (${bytes.length} bytes): truncated`)
+  if (end - offset > max) throw new OscDecodeError(`${what} at byte ${offset} is longer than ${max} bytes (the limit)`)
   const next = pad4(end + 1)
   if (next > bytes.length) throw new OscDecodeError(`${what} at byte ${offset} lacks its padding to 4 bytes: truncated`)
   let value: string
@@ -59,11 +79,12 @@ function need(view: DataView, offset: number, n: number, what: string): void {
 }
 
 function decodeMessage(view: DataView): OscMessage {
-  const [address, afterAddress] = readString(view, 0, 'address')
-  if (!address.startsWith('/')) throw new OscDecodeError(`expected an address starting with "/", got ${JSON.stringify(address.slice(0, 64))}`)
+  const [address, afterAddress] = readString(view, 0, 'address', OSC_LIMITS.maxAddressBytes)
+  if (!address.startsWith('/')) throw new OscDecodeError(`expected an address starting with "/", got ${excerpt(address)}`)
   if (afterAddress >= view.byteLength) return { address, args: [] } // OSC 1.0: a missing type tag string means no arguments
-  const [tags, start] = readString(view, afterAddress, 'type tag string')
-  if (!tags.startsWith(',')) throw new OscDecodeError(`expected a type tag string starting with ",", got ${JSON.stringify(tags.slice(0, 32))}`)
+  // the leading "," plus one tag per argument
+  const [tags, start] = readString(view, afterAddress, `type tag string of ${excerpt(address)}`, OSC_LIMITS.maxArgs + 1)
+  if (!tags.startsWith(',')) throw new OscDecodeError(`expected a type tag string starting with ",", got ${excerpt(tags, 32)}`)
   let offset = start
   const args: OscArg[] = []
   for (const tag of tags.slice(1)) {
@@ -95,7 +116,7 @@ function decodeMessage(view: DataView): OscMessage {
         break
       case 's':
       case 'S': {
-        const [value, next] = readString(view, offset, 'string argument')
+        const [value, next] = readString(view, offset, 'string argument', OSC_LIMITS.maxStringBytes)
         args.push({ type: 's', value })
         offset = next
         break
@@ -122,11 +143,11 @@ function decodeMessage(view: DataView): OscMessage {
         args.push({ type: 'I', value: null })
         break
       default:
-        throw new OscDecodeError(`unsupported OSC type tag ${JSON.stringify(tag)} in ${JSON.stringify(tags.slice(0, 32))}`)
+        throw new OscDecodeError(`unsupported OSC type tag ${JSON.stringify(tag)} in ${excerpt(tags, 32)}`)
     }
   }
   if (offset !== view.byteLength) {
-    throw new OscDecodeError(`message ${address} has ${view.byteLength - offset} bytes after its last argument (type tags ${JSON.stringify(tags)})`)
+    throw new OscDecodeError(`message ${excerpt(address)} has ${view.byteLength - offset} bytes after its last argument (type tags ${excerpt(tags, 32)})`)
   }
   return { address, args }
 }
@@ -135,11 +156,12 @@ function decodeInto(view: DataView, out: OscMessage[], depth: number): void {
   if (view.byteLength === 0) throw new OscDecodeError('empty packet')
   if (view.byteLength % 4 !== 0) throw new OscDecodeError(`an OSC packet is a multiple of 4 bytes long, got ${view.byteLength}`)
   if (view.getUint8(0) !== 0x23 /* '#' */) {
+    if (out.length >= OSC_LIMITS.maxMessages) throw new OscDecodeError(`a packet may hold at most ${OSC_LIMITS.maxMessages} messages (the limit)`)
     out.push(decodeMessage(view))
     return
   }
-  const [head, afterHead] = readString(view, 0, 'bundle tag')
-  if (head !== '#bundle') throw new OscDecodeError(`expected "#bundle" or an address, got ${JSON.stringify(head.slice(0, 32))}`)
+  const [head, afterHead] = readString(view, 0, 'bundle tag', 8)
+  if (head !== '#bundle') throw new OscDecodeError(`expected "#bundle" or an address, got ${excerpt(head, 32)}`)
   if (depth >= MAX_BUNDLE_DEPTH) throw new OscDecodeError(`bundles nested deeper than ${MAX_BUNDLE_DEPTH}`)
   need(view, afterHead, 8, 'bundle timetag')
   let offset = afterHead + 8

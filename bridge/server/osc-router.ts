@@ -3,6 +3,7 @@
  * turns it into a call on the bridge's input. Values are then checked by ingest-validate.
  */
 import { endianness } from 'node:os'
+import { excerpt } from './excerpt.js'
 import { IngestError } from './ingest-error.js'
 import type { OscArg, OscMessage } from './osc-codec.js'
 import type { BridgeInput } from './protocol.js'
@@ -38,7 +39,7 @@ export function blobToFloat32(bytes: Uint8Array): Float32Array {
 
 function badArgs(address: string, signature: string, args: OscArg[], why?: string): IngestError {
   const got = args.map((a) => a.type).join('') || 'none'
-  return new IngestError('osc-bad-args', `${address} expects arguments (${signature}), got types "${got}"${why ? `: ${why}` : ''}`)
+  return new IngestError('osc-bad-args', `${address} expects arguments (${signature}), got types ${excerpt(got, 32)}${why ? `: ${why}` : ''}`)
 }
 
 /** Reads numeric arguments at the given positions, or throws osc-bad-args. */
@@ -151,7 +152,7 @@ export const oscAddresses: Record<string, string> = {
 export function routeOsc(msg: OscMessage, sink: IngestSink): void {
   const route = routes[msg.address]
   if (!route) {
-    throw new IngestError('osc-unknown-address', `unknown OSC address ${JSON.stringify(msg.address.slice(0, 80))}; expected one of ${Object.keys(oscAddresses).join(', ')}`)
+    throw new IngestError('osc-unknown-address', `unknown OSC address ${excerpt(msg.address)}; expected one of ${Object.keys(oscAddresses).join(', ')}`)
   }
   route.run(msg.args, sink)
 }

@@ -4,6 +4,7 @@
  * has been silent for `authIdleMs`.
  */
 import { tokenMatches } from './auth.js'
+import { excerpt } from './excerpt.js'
 import { listenReason } from './listen-error.js'
 import { IngestError } from './ingest-error.js'
 import { decodeOsc, OscDecodeError } from './osc-codec.js'
@@ -104,7 +105,7 @@ export class OscUdpServer {
         const since = this.trusted.get(source)
         if (since === undefined || now - since > this.authIdleMs) {
           this.trusted.delete(source)
-          this.reject('unauthorized', `${msg.address} ignored: send ${AUTH_ADDRESS} <token> first (this bridge needs a token)`, source)
+          this.reject('unauthorized', `${excerpt(msg.address)} ignored: send ${AUTH_ADDRESS} <token> first (this bridge needs a token)`, source)
           continue
         }
         this.trusted.set(source, now)
@@ -115,8 +116,8 @@ export class OscUdpServer {
       try {
         routeOsc(msg, this.sink)
       } catch (err) {
-        if (err instanceof IngestError) this.reject(err.code, `${msg.address}: ${err.message}`, source)
-        else this.reject('osc-malformed', `${msg.address}: ${err instanceof Error ? err.message : String(err)}`, source)
+        if (err instanceof IngestError) this.reject(err.code, `${excerpt(msg.address)}: ${err.message}`, source)
+        else this.reject('osc-malformed', `${excerpt(msg.address)}: ${err instanceof Error ? err.message : String(err)}`, source)
       }
     }
   }

@@ -4,13 +4,15 @@
  * float32 file so that a restarted bridge can re-analyse. Layout of `<dataDir>/<project>/`:
  * snapshot.json, journal-<n>.jsonl, audio.f32 (sample k at byte 4k), lock (pid of the owner).
  */
-import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Frame, LyricLine, Seconds, SectionSpan, TempoPoint } from '../analysis/types.js'
 import type { Range } from '../stream/interval-set.js'
 import { withTempoChange } from '../stream/tempo-changes.js'
-import { Journal } from './journal.js'
+import { Journal, type JournalRecovery } from './journal.js'
+import { checkProjectName } from './ingest-validate.js'
+import { checkProjectState, recordProblem } from './project-records.js'
 
 /** What a project keeps. */
 export type ProjectState = {
@@ -106,6 +108,17 @@ export function applyRecords(state: ProjectState, records: ProjectRecord[], same
   state.sections.sort((a, b) => a.start - b.start)
 }
 
+const AUDIO_RATE = 16000
+const seconds = (samples: number): string => (samples / AUDIO_RATE).toFixed(1)
+
+/** What a rebuilt project holds and what it lacks, for the user. */
+function recoveryReport(name: string, state: ProjectState, recovery: JournalRecovery): string {
+  const audio = state.audio.reduce((n, [a, b]) => n + (b - a), 0)
+  const got = `${state.frames.length} frames, ${state.lyrics.length} lyric lines, ${state.sections.length} sections and ${seconds(audio)} s of audio`
+  const from = recovery.from.length ? recovery.from.join(', ') : 'nothing (no snapshot or journal left)'
+  return `project ${name}: rebuilt from ${from}: ${got} recovered; ${recovery.lost ? `not recovered: ${recovery.lost}` : 'nothing saved is missing'}`
+}
+
 /** Options for a project store. */
 export type ProjectStoreOptions = {
   /** Keep the 16 kHz audio on disk for re-analysis, default true */
@@ -128,10 +141,11 @@ export class ProjectStore {
   private readonly lockPath: string
 
   constructor(dataDir: string, name: string, options: ProjectStoreOptions = {}) {
-    this.name = name
+    // the same rule as every entry point (serve --project, stream --project, OSC): a name, never a path
+    this.name = checkProjectName(name)
     this.dir = join(dataDir, name)
     this.o = { ...defaults, ...options }
-    this.journal = new Journal(this.dir, (err) => this.o.onSyncError(err))
+    this.journal = new Journal(this.dir, { onSyncError: (err) => this.o.onSyncError(err), state: checkProjectState, record: recordProblem })
     this.lockPath = join(this.dir, 'lock')
   }
 
@@ -148,8 +162,22 @@ export class ProjectStore {
     const loaded = this.journal.load()
     const state: ProjectState = loaded.snapshot ? { ...empty, ...loaded.snapshot } : { ...empty }
     applyRecords(state, loaded.records, sameLine)
-    if (this.o.persistAudio) this.audioFd = openSync(join(this.dir, 'audio.f32'), existsSync(join(this.dir, 'audio.f32')) ? 'r+' : 'w+')
-    return { state, problems: loaded.problems }
+    const audioPath = join(this.dir, 'audio.f32')
+    const problems = [...loaded.problems, ...this.keepStoredAudio(state, existsSync(audioPath) ? statSync(audioPath).size : 0)]
+    if (loaded.recovery) problems.push(recoveryReport(this.name, state, loaded.recovery))
+    if (this.o.persistAudio) this.audioFd = openSync(audioPath, existsSync(audioPath) ? 'r+' : 'w+')
+    return { state, problems }
+  }
+
+  /** Drops from the audio index what audio.f32 (of `bytes`) does not hold, saying so: an emptied or truncated file is not re-analysed as silence. */
+  private keepStoredAudio(state: ProjectState, bytes: number): string[] {
+    const held = Math.floor(bytes / 4)
+    const listed = state.audio.reduce((n, [a, b]) => Math.max(n, b), 0)
+    if (listed <= held) return []
+    state.audio = state.audio.flatMap(([a, b]): Range[] => (a < held ? [[a, Math.min(b, held)]] : []))
+    const what = held === 0 ? 'is empty or missing' : `holds ${seconds(held)} s`
+    const gone = held === 0 ? 'that audio is gone' : `the audio past ${seconds(held)} s is gone`
+    return [`${join(this.dir, 'audio.f32')} ${what} but the project lists audio up to ${seconds(listed)} s: ${gone} and is not re-analysed (frames already analysed over it are kept)`]
   }
 
   /** Appends records (kill -9 safe when this returns; fsync'd asynchronously right after). */

@@ -99,6 +99,8 @@ export type FeedMessage =
   | { type: 'sections'; sections: Section[]; summary: Summary | null }
   | { type: 'conflicts'; conflicts: Conflict[] }
   | { type: 'lyrics'; lines: LyricLine[] }
+  /** Lines added or replaced since the last lyric message; each replaces the line with the same start (within 1 ms). */
+  | { type: 'lyric-lines'; lines: LyricLine[] }
   | { type: 'transport'; state: TransportState }
   | { type: 'status'; status: BridgeStatus }
   | { type: 'error'; error: BridgeErrorInfo }

@@ -1,6 +1,6 @@
 /** Serves the built panel (dist/panel) read-only, with a placeholder page until it is built. */
 import { createReadStream, existsSync } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { lstat, realpath } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 
@@ -46,8 +46,11 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, pat
   if (rel === '/' || rel === '') rel = '/index.html'
   const file = normalize(join(base, rel))
   if (file !== base && !file.startsWith(base + sep)) return false // no way out of the panel folder
-  const info = await stat(file).catch(() => null)
-  if (!info?.isFile()) {
+  // only real files inside the folder: a symlink (to /etc/passwd, say) is not followed, nor a folder that resolves outside
+  const info = await lstat(file).catch(() => null)
+  const real = info?.isFile() ? await realpath(file).catch(() => null) : null
+  const inside = real !== null && real.startsWith((await realpath(base).catch(() => base)) + sep)
+  if (!info?.isFile() || !inside) {
     if (rel === '/index.html') {
       const body = placeholder(base)
       res.writeHead(200, { 'content-type': TYPES['.html']!, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-cache' })

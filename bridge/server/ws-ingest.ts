@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer, type RawData } from 'ws'
+import { boundedMessage, excerpt } from './excerpt.js'
 import { IngestError } from './ingest-error.js'
 import { decodeOsc, OscDecodeError } from './osc-codec.js'
 import { AUTH_ADDRESS, routeOsc, type IngestSink } from './osc-router.js'
@@ -92,7 +93,7 @@ export class WsIngest {
     const fail = (code: string, message: string): void => {
       this.reject(code, message, source)
       if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 1 << 16) {
-        ws.send(JSON.stringify({ type: 'error', error: { code, message, source, time: new Date().toISOString() } }))
+        ws.send(JSON.stringify({ type: 'error', error: { code, message: boundedMessage(message), source, time: new Date().toISOString() } }))
       }
     }
     let messages = 0
@@ -143,7 +144,7 @@ export class WsIngest {
         try {
           routeOsc(msg, this.sink)
         } catch (err) {
-          if (err instanceof IngestError) fail(err.code, `${msg.address}: ${err.message}`)
+          if (err instanceof IngestError) fail(err.code, `${excerpt(msg.address)}: ${err.message}`)
           else throw err
         }
       }

@@ -11,6 +11,7 @@ import { loadSections } from '../../bridge/sections/index.js'
 import { Bridge, type BridgeDeps } from '../../bridge/server/bridge.js'
 import type { FeedMessage } from '../../bridge/server/protocol.js'
 import type { Song } from '../../bridge/stream/file-player.js'
+import { mergeLines } from '../../panel/timeline-state.js'
 
 import type { BridgeOptions } from '../../bridge/server/options.js'
 
@@ -73,6 +74,17 @@ export class FeedClient {
 
   of<T extends FeedMessage['type']>(type: T): Extract<FeedMessage, { type: T }>[] {
     return this.messages.filter((m): m is Extract<FeedMessage, { type: T }> => m.type === type)
+  }
+
+  /** The lyric lines the feed has shown so far: the snapshot's, then full 'lyrics' lists and 'lyric-lines' changes applied in order. */
+  lyrics(): LyricLine[] {
+    let lines: LyricLine[] = []
+    for (const m of this.messages) {
+      if (m.type === 'snapshot') lines = [...m.analysis.lyrics]
+      else if (m.type === 'lyrics') lines = [...m.lines]
+      else if (m.type === 'lyric-lines') lines = mergeLines(lines, m.lines)
+    }
+    return lines
   }
 
   /** Waits until a message matching `pred` has arrived. */

@@ -20,6 +20,15 @@ describe('TimelineState', () => {
     expect(st.frames.find((f) => f.t === 2)!.valence).toBe(-0.9)
   })
 
+  test("'lyric-lines' replaces the lines with the same start and adds the others, in time order; 'lyrics' replaces the list", () => {
+    const st = new TimelineState()
+    st.apply({ type: 'lyrics', lines: [{ start: 1, end: 2, text: 'one' }, { start: 3, end: 4, text: 'three' }] }, 0)
+    st.apply(parseFeedMessage(JSON.stringify({ type: 'lyric-lines', lines: [{ start: 3.0004, end: 4, text: 'THREE' }, { start: 2, end: 3, text: 'two' }] })), 0)
+    expect(st.lyrics.map((l) => l.text)).toEqual(['one', 'two', 'THREE'])
+    st.apply({ type: 'lyrics', lines: [] }, 0)
+    expect(st.lyrics).toEqual([])
+  })
+
   test('invalidate drops frames whose centre is in [start, end)', () => {
     const st = new TimelineState()
     st.apply({ type: 'frames', frames: frames(0, 5, 0.5, () => 0.1) }, 0)

@@ -97,7 +97,7 @@ describe('clients that vanish mid-message', () => {
     // lyrics far after the song make the snapshot big without touching its frames
     for (let i = 0; i < 1000; i++) bridge.lyricLine({ start: 100 + i, end: 100.5 + i, text: `line ${i} `.padEnd(1900, 'la ') })
     const lines = baseline.lyrics.length + 1000
-    await until(() => watcher.of('lyrics').some((m) => m.lines.length === lines), 10_000, 'the watcher to get all the lines')
+    await until(() => watcher.lyrics().length === lines, 10_000, 'the watcher to get all the lines')
     for (let k = 0; k < 5; k++) {
       const ws = new WebSocket(`${bridge.httpUrl!.replace('http', 'ws')}/ws`)
       ws.on('error', () => undefined)
@@ -108,7 +108,7 @@ describe('clients that vanish mid-message', () => {
     }
     expect(await until2(async () => (await health()).status.clients === 1, 'only the watcher left on the feed')).toBe(true)
     bridge.lyricLine({ start: 1150, end: 1151, text: 'one more' })
-    await until(() => watcher.of('lyrics').some((m) => m.lines.length === lines + 1), 10_000, 'the watcher to see one more line')
+    await until(() => watcher.lyrics().length === lines + 1, 10_000, 'the watcher to see one more line')
   })
 
   test('an HTTP client reset mid-request and mid-response (a 2 MB /api/analysis) leaves the server answering', async () => {

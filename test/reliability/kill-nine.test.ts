@@ -46,6 +46,8 @@ class FeedView {
         for (const t of this.frames.keys()) if (t >= m.start && t < m.end) this.frames.delete(t)
       } else if (m.type === 'lyrics') {
         this.lyricStarts = new Set((m.lines as { start: number }[]).map((l) => l.start))
+      } else if (m.type === 'lyric-lines') {
+        for (const l of m.lines as { start: number }[]) this.lyricStarts.add(l.start)
       }
     }
   }

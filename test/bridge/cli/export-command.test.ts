@@ -42,6 +42,26 @@ describe('emolane export', () => {
     expect(existsSync(out)).toBe(false)
   })
 
+  test('--out naming a folder writes the export into it and leaves no .tmp file behind', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    const folder = mkdtempSync(join(dir, 'out-'))
+    expect(await exportCommand.run([analysisPath, '--to', 'csv', '--out', folder])).toBe(0)
+    const files = readdirSync(folder)
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([])
+    expect(files.filter((f) => f.endsWith('.csv'))).toHaveLength(1)
+  })
+
+  test('a mapping nested 100,000 deep is refused by depth with a clear message (not "Maximum call stack size exceeded")', async () => {
+    const mappingPath = join(dir, 'deep.json')
+    writeFileSync(mappingPath, `{"name":"deep","lanes":${'['.repeat(100_000)}${']'.repeat(100_000)}}`)
+    const out = join(dir, 'deep.mid')
+    await expect(exportCommand.run([analysisPath, '--to', 'mid', '--mapping', mappingPath, '--out', out])).rejects.toThrow(/deep\.json is nested more than 64 levels deep \(arrays and objects\): refused before parsing/)
+    const deepAnalysis = join(dir, 'deep.analysis.json')
+    writeFileSync(deepAnalysis, '['.repeat(100_000) + ']'.repeat(100_000))
+    await expect(exportCommand.run([deepAnalysis, '--to', 'csv', '--out', out])).rejects.toThrow(/nested more than 64 levels deep/)
+    expect(existsSync(out)).toBe(false)
+  })
+
   test('usage mistakes are UsageErrors, and a file that is not an analysis says so', async () => {
     await expect(exportCommand.run([analysisPath])).rejects.toThrow(UsageError)
     await expect(exportCommand.run([analysisPath, '--to', 'wav'])).rejects.toThrow(/--to must be one of mid, dawproject, rpp, csv, json, got "wav"/)

@@ -1,4 +1,5 @@
 import { createSocket } from 'node:dgram'
+import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { WebSocket } from 'ws'
 import { encodeOsc } from '../../../bridge/server/osc-codec.js'
@@ -86,5 +87,75 @@ describe('a loopback bridge and web pages', () => {
       })
     })
     expect(res).toBe(403)
+  })
+})
+
+/** A raw request with the given headers (fetch would set its own Origin). */
+function raw(url: string, method: string, headers: Record<string, string>): Promise<number> {
+  const u = new URL(url)
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers }, (res) => {
+      res.resume()
+      resolve(res.statusCode!)
+    })
+    req.on('error', reject)
+    req.end(method === 'POST' ? '{"preset":"balanced"}' : undefined)
+  })
+}
+
+/** The status a WebSocket handshake gets: 101 when it opens. */
+function wsStatus(url: string, origin: string): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { origin })
+    ws.once('open', () => (ws.close(), resolve(101)))
+    ws.once('unexpected-response', (_q, res) => resolve(res.statusCode!))
+  })
+}
+
+const API = ['GET /api/analysis', 'GET /api/status', 'GET /api/export?to=csv', 'GET /api/export/options', 'GET /api/presets', 'POST /api/preset']
+
+describe('only the panel’s own origin is same-origin (a page on another local port is another site)', () => {
+  let bridge: Bridge
+  let tokened: Bridge
+  beforeAll(async () => {
+    ;[bridge, tokened] = await Promise.all([startBridge({ persist: false }), startBridge({ persist: false, token: TOKEN })])
+  })
+  afterAll(() => Promise.all([bridge?.close(), tokened?.close()]))
+
+  test.each(API)('%s from http://localhost:3000 is refused with 403; from the panel it reaches the route', async (route) => {
+    const [method, path] = route.split(' ') as [string, string]
+    const port = new URL(bridge.httpUrl!).port
+    const headers = { host: `127.0.0.1:${port}`, 'content-type': 'application/json' }
+    expect(await raw(bridge.httpUrl + path, method, { ...headers, origin: 'http://localhost:3000' })).toBe(403)
+    expect(await raw(bridge.httpUrl + path, method, { ...headers, origin: `http://127.0.0.1:${Number(port) + 1}` })).toBe(403)
+    expect(await raw(bridge.httpUrl + path, method, { ...headers, origin: `https://127.0.0.1:${port}` })).toBe(403)
+    // served: the route's own answer (an empty analysis exports nothing: 400; an unknown preset: 404), not the origin refusal
+    if (method === 'GET') expect(await raw(bridge.httpUrl + path, method, { ...headers, origin: `http://localhost:${port}` })).not.toBe(403)
+    expect(await raw(bridge.httpUrl + path, method, { ...headers, origin: `http://127.0.0.1:${port}` })).not.toBe(403)
+    expect(await raw(bridge.httpUrl + path, method, headers)).not.toBe(403)
+  })
+
+  test('/ws and /ws-in refuse a page on another local port, and writing the tempo through /ws-in from there does nothing', async () => {
+    const ws = bridge.httpUrl!.replace('http', 'ws')
+    const port = new URL(bridge.httpUrl!).port
+    for (const path of ['/ws', '/ws-in']) {
+      expect(await wsStatus(ws + path, 'http://localhost:3000'), path).toBe(403)
+      expect(await wsStatus(ws + path, `http://localhost:${port}`), path).toBe(101)
+    }
+    const evil = new WebSocket(`${ws}/ws-in`, { origin: 'http://localhost:3000' })
+    evil.on('open', () => evil.send(encodeOsc('/emolane/tempo', [133])))
+    evil.on('error', () => {})
+    await new Promise((r) => evil.once('close', r))
+    expect(bridge.status().transport.tempo).toBeNull()
+  })
+
+  test('with a token, another origin passes only when it carries the token', async () => {
+    const port = new URL(tokened.httpUrl!).port
+    const headers = { host: `127.0.0.1:${port}`, origin: 'http://localhost:3000' }
+    expect(await raw(`${tokened.httpUrl}/api/analysis`, 'GET', headers)).toBe(403)
+    expect(await raw(`${tokened.httpUrl}/api/analysis?token=${TOKEN}`, 'GET', headers)).toBe(200)
+    const ws = tokened.httpUrl!.replace('http', 'ws')
+    expect(await wsStatus(`${ws}/ws`, 'http://localhost:3000')).toBe(403)
+    expect(await wsStatus(`${ws}/ws?token=${TOKEN}`, 'http://localhost:3000')).toBe(101)
   })
 })

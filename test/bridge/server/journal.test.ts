@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import { Journal } from '../../../bridge/server/journal.js'
@@ -19,7 +19,7 @@ describe('Journal', () => {
   test('records appended before a crash are read back', () => {
     const dir = fresh()
     const j = new Journal<S, R>(dir)
-    expect(j.load()).toEqual({ snapshot: null, records: [], problems: [] })
+    expect(j.load()).toEqual({ snapshot: null, records: [], problems: [], recovery: null })
     j.append([{ add: 1 }, { add: 2 }])
     j.append([{ add: 3 }])
     // no close(): as after kill -9
@@ -58,17 +58,91 @@ describe('Journal', () => {
     expect(new Journal<S, R>(dir).load().records).toEqual([{ add: 1 }, { add: 3 }])
   })
 
-  test('compaction leaves a snapshot and an empty journal; later records follow it', () => {
+  test('compaction leaves a snapshot and an empty journal, keeping one generation back; later records follow it', () => {
     const dir = fresh()
     const j = new Journal<S, R>(dir)
     j.load()
     j.append([{ add: 1 }, { add: 2 }])
     j.compact({ items: [1, 2] })
     j.append([{ add: 3 }])
-    expect(readdirSync(dir).sort()).toEqual(['journal-1.jsonl', 'snapshot.json'])
+    expect(readdirSync(dir).sort()).toEqual(['journal-0.jsonl', 'journal-1.jsonl', 'snapshot-1.json', 'snapshot.json'])
     const loaded = new Journal<S, R>(dir).load()
     expect(loaded.snapshot).toEqual({ items: [1, 2] })
     expect(loaded.records).toEqual([{ add: 3 }])
+    expect(loaded.recovery).toBeNull()
+    j.compact({ items: [1, 2, 3] })
+    // the new snapshot's copy, and the previous one with the journals from its generation on; older ones go
+    expect(readdirSync(dir).sort()).toEqual(['journal-1.jsonl', 'journal-2.jsonl', 'snapshot-1.json', 'snapshot-2.json', 'snapshot.json'])
+  })
+
+  test('snapshot.json carries a sha256 of its generation and state', () => {
+    const dir = fresh()
+    const j = new Journal<S, R>(dir)
+    j.load()
+    j.compact({ items: [7] })
+    const text = readFileSync(join(dir, 'snapshot.json'), 'utf8')
+    expect(text).toMatch(/^\{"generation":1,"sha256":"[0-9a-f]{64}","state":\{"items":\[7\]\}\}$/)
+    // one digit changed, still valid JSON: caught by the checksum, set aside, rebuilt from the copy
+    writeFileSync(join(dir, 'snapshot.json'), text.replace('[7]', '[8]'))
+    const loaded = new Journal<S, R>(dir).load()
+    expect(loaded.snapshot).toEqual({ items: [7] })
+    expect(loaded.problems[0]).toMatch(/snapshot\.json is damaged \(its sha256 does not match.*set aside as snapshot\.damaged-.*\.json/)
+    expect(loaded.recovery).toEqual({ from: ['snapshot-1.json', 'journal-1.jsonl'], lost: null })
+    expect(readdirSync(dir).filter((n) => n.startsWith('snapshot.damaged-'))).toHaveLength(1)
+  })
+
+  test.each([
+    ['flipped bytes', (t: string) => t.slice(0, 40) + 'XXXXX' + t.slice(45)],
+    ['truncated', (t: string) => t.slice(0, t.length >> 1)],
+    ['deleted', null],
+    ['valid JSON of the wrong shape', () => '{"generation":2,"state":[1,2]}'],
+  ] as const)('a %s snapshot.json loses nothing: its copy, or the previous snapshot and every journal after it, rebuild the state', (_, damage) => {
+    const dir = fresh()
+    const j = new Journal<S, R>(dir)
+    j.load()
+    j.append([{ add: 1 }])
+    j.compact({ items: [1] })
+    j.append([{ add: 2 }])
+    j.compact({ items: [1, 2] })
+    j.append([{ add: 3 }])
+    j.close()
+    const path = join(dir, 'snapshot.json')
+    if (damage) writeFileSync(path, damage(readFileSync(path, 'utf8')))
+    else rmSync(path)
+    const loaded = new Journal<S, R>(dir).load()
+    expect(loaded.snapshot).toEqual({ items: [1, 2] })
+    expect(loaded.records).toEqual([{ add: 3 }])
+    expect(loaded.recovery).toEqual({ from: ['snapshot-2.json', 'journal-2.jsonl'], lost: null })
+    // with the copy damaged too, the previous snapshot and the journals after it
+    writeFileSync(join(dir, 'snapshot-2.json'), 'garbage')
+    const older = new Journal<S, R>(dir).load()
+    expect(older.snapshot).toEqual({ items: [1] })
+    expect(older.records).toEqual([{ add: 2 }, { add: 3 }])
+    expect(older.recovery).toEqual({ from: ['snapshot-1.json', 'journal-1.jsonl', 'journal-2.jsonl'], lost: null })
+    expect(loaded.problems.join('\n')).toMatch(damage ? /snapshot\.json is damaged/ : /snapshot\.json is missing/)
+    // nothing was removed: the damaged file is set aside, every journal is still there
+    expect(readdirSync(dir).filter((n) => n.startsWith('journal-')).sort()).toEqual(['journal-1.jsonl', 'journal-2.jsonl'])
+    if (damage) expect(readdirSync(dir).some((n) => /^snapshot\.damaged-.*\.json$/.test(n))).toBe(true)
+  })
+
+  test('with no intact snapshot left, every journal present is replayed and what is missing is named', () => {
+    const dir = fresh()
+    writeFileSync(join(dir, 'snapshot.json'), 'garbage')
+    writeFileSync(join(dir, 'journal-3.jsonl'), '{"add":4}\n')
+    writeFileSync(join(dir, 'journal-5.jsonl'), '{"add":6}\n')
+    const loaded = new Journal<S, R>(dir).load()
+    expect(loaded.records).toEqual([{ add: 4 }, { add: 6 }])
+    expect(loaded.recovery?.from).toEqual(['journal-3.jsonl', 'journal-5.jsonl'])
+    expect(loaded.recovery?.lost).toMatch(/before journal-3\.jsonl.*journal-4\.jsonl \(missing\)/)
+    expect(existsSync(join(dir, 'journal-3.jsonl'))).toBe(true)
+  })
+
+  test('a record of valid JSON that fails the check is skipped and reported with its file and line', () => {
+    const dir = fresh()
+    writeFileSync(join(dir, 'journal-0.jsonl'), '{"add":1}\n{"add":"x"}\n[1]\n{"add":2}\n')
+    const loaded = new Journal<S, R>(dir, { record: (r) => (typeof (r as R).add === 'number' ? null : 'add must be a number') }).load()
+    expect(loaded.records).toEqual([{ add: 1 }, { add: 2 }])
+    expect(loaded.problems).toEqual([expect.stringMatching(/journal-0\.jsonl:2: add must be a number, skipped$/), expect.stringMatching(/journal-0\.jsonl:3: expected a JSON object, skipped$/)])
   })
 
   test('a compaction interrupted before its rename keeps the old snapshot and journal', () => {
