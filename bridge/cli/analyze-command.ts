@@ -1,7 +1,7 @@
 /** `emolane analyze <audio>`: offline analysis of an audio file, written as JSON (or CSV) with a summary. */
 import { constants } from 'node:fs'
-import { access, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { basename, dirname, extname, join, resolve } from 'node:path'
+import { access, stat } from 'node:fs/promises'
+import { dirname, extname, resolve } from 'node:path'
 import { analyzeFile } from '../analysis/analyze-file.js'
 import { formatSummary } from '../analysis/format-summary.js'
 import { framesToCsv } from '../analysis/frames-csv.js'
@@ -10,6 +10,7 @@ import type { Analysis } from '../analysis/types.js'
 import { deviceLine } from '../engine/emotion-model.js'
 import { DEVICES, parseDevice } from '../engine/execution-provider.js'
 import { fsReason } from '../io/fs-error.js'
+import { writeFileAtomic } from '../io/write-atomic.js'
 import { resolveEncoding } from '../lyrics/decode-text.js'
 import { numberOption, parseArgs, UsageError } from './args.js'
 import type { Command } from './command.js'
@@ -66,18 +67,14 @@ export function outputPlan(o: { out?: string; format?: string; quiet: boolean; s
 /** Checks before the analysis that --out can be written: its folder exists and is a writable folder. */
 async function checkOutFolder(out: string): Promise<void> {
   const folder = dirname(resolve(out))
-  let info
+  let isFolder
   try {
-    info = await stat(folder)
+    isFolder = (await stat(folder)).isDirectory()
+    if (isFolder) await access(folder, constants.W_OK)
   } catch (cause) {
     throw new Error(`cannot write --out ${out}: folder ${folder}: ${fsReason(cause)}`, { cause })
   }
-  if (!info.isDirectory()) throw new Error(`cannot write --out ${out}: ${folder} is not a folder`)
-  try {
-    await access(folder, constants.W_OK)
-  } catch (cause) {
-    throw new Error(`cannot write --out ${out}: folder ${folder}: ${fsReason(cause)}`, { cause })
-  }
+  if (!isFolder) throw new Error(`cannot write --out ${out}: ${folder} is not a folder`)
   if ((await stat(out).catch(() => null))?.isDirectory()) throw new Error(`cannot write --out ${out}: it is a folder; name a file in it`)
 }
 
@@ -137,13 +134,9 @@ async function run(argv: string[]): Promise<number> {
   if (plan.data !== 'none') {
     const text = format === 'csv' ? framesToCsv(analysis, preset.smoothingSeconds) : JSON.stringify(analysis, null, 2) + '\n'
     if (out) {
-      // write beside the target, then rename: a crash never leaves half a file under the real name
-      const temp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`)
       try {
-        await writeFile(temp, text)
-        await rename(temp, out)
+        await writeFileAtomic(out, text)
       } catch (cause) {
-        await rm(temp, { force: true })
         throw new Error(`cannot write ${out}: ${fsReason(cause)}`, { cause })
       }
     } else {

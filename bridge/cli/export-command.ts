@@ -1,12 +1,13 @@
 /** `emolane export`: writes an analysis's emotion curves as automation lanes a DAW imports. */
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { readFile, stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import type { Analysis } from '../analysis/types.js'
 import { EXPORT_FORMATS, exportAnalysis, listMappings, loadMapping, type ExportFormat } from '../export/index.js'
 import { checkJsonDepth } from '../export/json-depth.js'
 import { parseArgs, UsageError } from './args.js'
 import type { Command } from './command.js'
 import { fsReason } from '../io/fs-error.js'
+import { writeFileAtomic } from '../io/write-atomic.js'
 
 const usage = `usage: emolane export <analysis.json> --to mid|dawproject|rpp|csv|json [options]
        emolane export --list-mappings
@@ -86,13 +87,9 @@ export const exportCommand: Command = {
     let out = resolve(args.values.out ?? result.filename)
     // --out DIR writes the export's own file name into that folder
     if ((await stat(out).catch(() => null))?.isDirectory()) out = join(out, result.filename)
-    // Write beside the target, then rename: an interrupted export never leaves half a file, a failed one no temporary file.
-    const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`)
     try {
-      await writeFile(tmp, result.bytes)
-      await rename(tmp, out)
+      await writeFileAtomic(out, result.bytes)
     } catch (err) {
-      await rm(tmp, { force: true })
       throw new Error(`cannot write ${out}: ${(err as Error).message}`, { cause: err })
     }
     const lanes = result.lanes.map((l) => `${l.name} ${l.points} pts`).join(', ')

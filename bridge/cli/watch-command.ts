@@ -1,6 +1,6 @@
 /** `emolane watch <folder-or-file>`: re-analyses a bounce each time the DAW rewrites it. */
 import { existsSync } from 'node:fs'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { basename, dirname, extname, join } from 'node:path'
 import { analyzeFile } from '../analysis/analyze-file.js'
 import { clock } from '../analysis/format-summary.js'
@@ -10,6 +10,7 @@ import { deviceLine, EmotionModel } from '../engine/emotion-model.js'
 import { DEVICES, parseDevice } from '../engine/execution-provider.js'
 import { resolveEncoding } from '../lyrics/decode-text.js'
 import { fsReason } from '../io/fs-error.js'
+import { writeFileAtomic } from '../io/write-atomic.js'
 import { BounceWatcher, type WatchEvent } from '../watch/bounce-watcher.js'
 import { OutputNames } from '../watch/output-names.js'
 import { numberOption, parseArgs, UsageError } from './args.js'
@@ -79,10 +80,8 @@ async function run(argv: string[]): Promise<number> {
   const write = async (file: string, analysis: Analysis): Promise<string | null> => {
     if (!outDir || !names) return null
     const { path: out, note } = await names.pathFor(file)
-    const temp = join(outDir, `.${basename(out)}.${process.pid}.tmp`)
     try {
-      await writeFile(temp, JSON.stringify(analysis, null, 2) + '\n')
-      await rename(temp, out)
+      await writeFileAtomic(out, JSON.stringify(analysis, null, 2) + '\n')
     } catch (cause) {
       throw new Error(`cannot write ${out}: ${fsReason(cause)}`, { cause })
     }
