@@ -5,7 +5,7 @@
 import type { ResolvedBridgeOptions } from '../server/options.js'
 import type { BridgeErrorInfo, BridgeInput } from '../server/protocol.js'
 import { attachInput, type AttachedInput } from '../input/attach-input.js'
-import { openLyrics } from '../lyrics/index.js'
+import { noLyricsWarning, openLyrics } from '../lyrics/index.js'
 import { loadSections } from '../sections/index.js'
 import { listInputDevices } from '../input/capture-source.js'
 import { attachDialects, type AttachedDialects } from './attach-dialects.js'
@@ -43,6 +43,8 @@ export type DawServeOptions = {
   dawAllow?: string
   /** Terminal lines; null for quiet */
   log?: ((line: string) => void) | null
+  /** Told about inputs that are accepted but probably not what was meant (an empty lyrics file), even when quiet; default: a line on stderr */
+  onWarning?: (message: string) => void
 }
 
 /** Attached DAW integrations; `lyrics` keeps an untimed lyric file placed (null for timed files, none, or a bridge without events). */
@@ -111,6 +113,8 @@ export async function attachDawServe(bridge: ServedBridge, options: DawServeOpti
   // Files first: a bad file stops serve before any socket opens.
   const spans = options.sections ? await loadSections(options.sections, { tempo: options.tempo, encoding: options.encoding }) : []
   const source = options.lyrics ? await openLyrics(options.lyrics, { encoding: options.encoding }) : null
+  const empty = source && options.lyrics ? noLyricsWarning(options.lyrics, source.place()) : null
+  if (empty) (options.onWarning ?? ((m: string) => console.error(`emolane serve: ${m}`)))(empty)
   if (options.tempo !== undefined) sink.tempo(options.tempo)
   for (const s of spans) sink.section(s)
   if (options.sections) log(`sections: ${spans.length} from ${options.sections}`)

@@ -95,6 +95,25 @@ describe('an untimed lyric file in serve', () => {
     expect(texts(bridge.analysis().lyrics).filter((t) => t === 'ad lib, from the DAW')).toHaveLength(1)
   })
 
+  test('an empty lyric file is taken, with a warning that the music is analysed alone', async () => {
+    const { 'empty.lrc': lrc, 'blank.txt': txt } = files({ 'empty.lrc': '', 'blank.txt': '\n  \n' })
+    for (const path of [lrc!, txt!]) {
+      const bridge = await startBridge({ persist: false })
+      cleanups.push(() => bridge.close())
+      const warnings: string[] = []
+      const daw = await attachDawServe(bridge, { lyrics: path, log: null, onWarning: (m) => warnings.push(m) })
+      cleanups.push(() => daw.close())
+      expect(warnings).toEqual([`lyrics file ${path} has no lines (is it empty?): analysing the music alone`])
+      expect(bridge.analysis().lyrics).toEqual([])
+    }
+    const { 'song.lrc': full } = files({ 'song.lrc': LRC })
+    const warnings: string[] = []
+    const bridge = await startBridge({ persist: false })
+    cleanups.push(() => bridge.close())
+    cleanups.push((await attachDawServe(bridge, { lyrics: full!, log: null, onWarning: (m) => warnings.push(m) })).close)
+    expect(warnings).toEqual([])
+  })
+
   test('a timed LRC file is not moved when sections arrive', async () => {
     const { 'song.lrc': lrc } = files({ 'song.lrc': LRC })
     const { bridge, send } = await serve(lrc!)
