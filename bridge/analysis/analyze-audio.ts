@@ -62,8 +62,10 @@ export async function analyzePcm(options: AnalyzePcmOptions): Promise<Analysis> 
   const path: AudioPath = (options.audioPath ?? preset.audioPath) === 'fast' && aligned ? 'fast' : 'window'
 
   progress({ phase: 'features', done: 0, total: 1 })
-  const firstFrame = Math.floor(startFrame(plans[0]!.start) / stride) * stride
-  const lastFrame = startFrame(plans.at(-1)!.end)
+  // states that read audio beyond their own (encoder_context) get silence past both ends, as live windows do
+  const context = path === 'fast' ? (model.manifest.audio.encoder_context ?? 0) * stride : 0
+  const firstFrame = Math.floor(startFrame(plans[0]!.start) / stride) * stride - context
+  const lastFrame = startFrame(plans.at(-1)!.end) + context
   const mel = model.logMel(pcm, { firstFrame, frames: lastFrame - firstFrame })
   const states = path === 'fast' ? await model.encodeAudio(mel, firstFrame) : null
   progress({ phase: 'features', done: 1, total: 1 })
