@@ -263,6 +263,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
       coalesced: this.timeline.scheduler.coalesced,
       keepingUp: this.timeline.scheduler.keepingUp(pending),
       latencyMs: this.inference.latencyMs,
+      lookahead: this.model.windowSeconds / 2 + modelReach(this.model.manifest.audio)[1] / this.model.sampleRate,
       project: this.project,
       preset: { ...this.currentPreset },
     }

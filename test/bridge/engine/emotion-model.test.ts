@@ -84,7 +84,7 @@ describe('EmotionModel', () => {
   })
 
   test('rejects a window of the wrong size and NaN log-mel with clear errors', async () => {
-    await expect(model.run([{ logMel: new Float32Array(10), lyrics: '' }])).rejects.toThrow(/expected log-mel of 64x384/)
+    await expect(model.run([{ logMel: new Float32Array(10), lyrics: '' }])).rejects.toThrow(new RegExp(`expected log-mel of ${model.manifest.audio.n_mels}x384`))
     const bad = model.logMel(song(6)).data
     bad[5] = Number.NaN
     await expect(model.run([{ logMel: bad, lyrics: '' }])).rejects.toThrow(/non-finite/)
