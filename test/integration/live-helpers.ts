@@ -11,7 +11,6 @@ import { loadSections } from '../../bridge/sections/index.js'
 import { Bridge, type BridgeDeps } from '../../bridge/server/bridge.js'
 import type { FeedMessage } from '../../bridge/server/protocol.js'
 import type { Song } from '../../bridge/stream/file-player.js'
-import { resample } from '../../bridge/stream/resampler.js'
 import { mergeLines } from '../../panel/timeline-state.js'
 
 import type { BridgeOptions } from '../../bridge/server/options.js'
@@ -48,10 +47,8 @@ const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples')
 
 /** The bundled demo song (first `seconds`), decoded at `rate`, with its lyrics and sections cut to fit. */
 export async function demoClip(seconds: number, rate = 48000): Promise<Song & { lyrics: LyricLine[]; sections: SectionSpan[] }> {
-  // the file is 16 kHz: other rates come from our band-limited resampler (the audio decoder's own
-  // upsampling to 48 kHz took up to 7 dB off the top octave, which the musicnn encoder hears)
-  const audio = await decodeAudioFile(join(EXAMPLES, 'demo-song.mp3'))
-  const pcm = (audio.sampleRate === rate ? audio.pcm : resample(audio.pcm, audio.sampleRate, rate)).slice(0, Math.round(seconds * rate))
+  const audio = await decodeAudioFile(join(EXAMPLES, 'demo-song.mp3'), { sampleRate: rate })
+  const pcm = audio.pcm.slice(0, Math.round(seconds * rate))
   const lyrics = (await loadLyrics(join(EXAMPLES, 'demo-song.lrc'), { duration: audio.duration })).filter((l) => l.start < seconds).map((l) => ({ ...l, end: Math.min(l.end, seconds) }))
   const sections = (await loadSections(join(EXAMPLES, 'demo-sections.csv'), { duration: audio.duration })).filter((s) => s.start < seconds).map((s) => ({ ...s, end: Math.min(s.end, seconds) }))
   return { pcm, sampleRate: rate, lyrics, sections, tempo: 135 }
