@@ -5,8 +5,10 @@
  *   bridge's resampler needs a few samples past E), or the seek/stop that closed the pass at E;
  * - `lastSample`: when the block carrying the window's last sample (ending at E) went out; this
  *   adds one block's wait to `complete`.
- * A frame that no block is waiting for (a lyric edit's recomputation, a flush at the end) is counted
- * as `unmatched`, not timed.
+ * A model whose audio encoder hears `lookahead` seconds past a window (manifest `encoder_context`)
+ * makes the window computable only with the block ending at E + lookahead: both clocks start there.
+ * A frame that no block is waiting for (a lyric edit's recomputation, a flush at the end, which with a
+ * lookahead includes the windows of the pass's last `lookahead` seconds) is counted as `unmatched`, not timed.
  */
 import type { Seconds } from '../bridge/analysis/types.js'
 
@@ -32,8 +34,10 @@ export class HopLatency {
   constructor(
     private readonly hop: Seconds,
     private readonly firstEnd: Seconds,
+    private readonly lookahead: Seconds = 0,
   ) {
     if (!(hop > 0)) throw new RangeError(`hop must be > 0 s, got ${hop}`)
+    if (!(lookahead >= 0)) throw new RangeError(`lookahead must be >= 0 s, got ${lookahead}`)
   }
 
   /** A block ending at song time `end` went out at `at` (ms), in pass `segment`. */
@@ -42,14 +46,16 @@ export class HopLatency {
       this.segment = segment
       this.prevEnd = null
     }
-    if (this.prevEnd !== null) this.completed(this.prevEnd, at)
-    if (this.onGrid(end)) this.entries.set(this.key(end), { segment, lastSample: at, complete: null, answered: false })
+    if (this.prevEnd !== null) this.completed(this.prevEnd - this.lookahead, at)
+    // the window this block lets the bridge analyse ends `lookahead` before the block
+    const windowEnd = end - this.lookahead
+    if (this.onGrid(windowEnd)) this.entries.set(this.key(windowEnd), { segment, lastSample: at, complete: null, answered: false })
     this.prevEnd = end
   }
 
   /** The pass ended (seek or stop) at `at`, its last block ending at `end`. */
   segmentEnd(end: Seconds, at: number): void {
-    if (this.prevEnd !== null && Math.abs(this.prevEnd - end) < 1e-6) this.completed(end, at)
+    if (this.prevEnd !== null && Math.abs(this.prevEnd - end) < 1e-6) this.completed(end - this.lookahead, at)
     this.prevEnd = null
     this.segment = -1
   }

@@ -22,6 +22,8 @@ export type LiveRunOptions = {
   speed: number
   /** Window length and hop of the bridge's analysis, seconds (6 and 0.5 for the studio model and default preset) */
   windowSeconds: number
+  /** Seconds of audio past a window's end that it waits for (the audio encoder's context; 0 for none) */
+  lookaheadSeconds?: number
   hopSeconds: number
   dataDir: string
   device: string
@@ -147,7 +149,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
   const probeOut = join(o.dataDir, `${project}-event-loop.json`)
   const probe = probeArgs(o.dataDir, probeOut)
   const serve = await startServe({ dataDir: o.dataDir, project, device: o.device, args: o.serveArgs, nodeArgs: [...(o.nodeArgs ?? []), ...probe.nodeArgs], env: probe.env, cli: o.cli })
-  const hops = new HopLatency(o.hopSeconds, o.windowSeconds / 2)
+  const hops = new HopLatency(o.hopSeconds, o.windowSeconds / 2, o.lookaheadSeconds ?? 0)
   const statuses: { at: number; status: BridgeStatus }[] = []
   const errors: Record<string, number> = {}
   let lastFrameAt = 0

@@ -12,10 +12,10 @@ import numpy as np
 SAMPLE_RATE = 16_000  # Hz, mono
 N_FFT = 512  # 32 ms window
 HOP = 250  # 15.625 ms: 64 frames per second
-N_MELS = 64
-F_MIN = 30.0  # Hz
+N_MELS = 96  # the pretrained taggers' mel bands (musicnn, FCN, CRNN: 96 HTK mels, 0-8 kHz)
+F_MIN = 0.0  # Hz, as the pretrained taggers
 F_MAX = 8_000.0  # Hz (Nyquist at 16 kHz)
-LOG_FLOOR = 1e-6  # added to mel power before ln
+LOG_FLOOR = 1e-10  # added to mel power before ln (the taggers clamp mel power at 1e-10 before their dB)
 PAD_LEFT = (N_FFT - HOP) // 2  # 131: centres each FFT window on the middle of its hop
 FRAMES_PER_SECOND = SAMPLE_RATE // HOP  # 64
 assert SAMPLE_RATE % HOP == 0

@@ -33,7 +33,10 @@ class ModelConfig:
     max_relative_positions: int = 128  # the log buckets reach this distance
     emd_layers: int = 2  # enhanced mask decoder: layers (sharing the last encoder layer) for MLM
 
-    # Audio encoder (ResNet-50 topology), eq. 3-4
+    # Audio encoder, eq. 3-4: "musicnn" (pretrained tagger, fine-tuned; the studio model) or "resnet"
+    # (the paper's ResNet-50 topology from scratch: the paper preset, and the ablation without pretraining)
+    audio_encoder: str = "musicnn"
+    musicnn_mel_stride: int = 3  # timbral filters at every 3rd mel position: 2.8x less compute (modules/taggers.py)
     n_mels: int = audio.N_MELS
     audio_width: int = 16  # base width: stage widths w, 2w, 4w, 8w, bottleneck expansion 4
     audio_blocks: tuple[int, int, int, int] = (3, 4, 6, 3)  # ResNet-50
@@ -63,6 +66,10 @@ class ModelConfig:
             raise ValueError(f"the ResNet stem and stages reduce time by 32, got encoder_stride {self.encoder_stride}")
         if self.n_mels % 32:
             raise ValueError(f"n_mels must be a multiple of 32 (frequency is pooled after /32), got {self.n_mels}")
+        if self.audio_encoder not in ("musicnn", "resnet"):
+            raise ValueError(f"audio_encoder must be 'musicnn' or 'resnet', got {self.audio_encoder!r}")
+        if self.audio_encoder == "musicnn" and self.n_mels != 96:
+            raise ValueError(f"the musicnn audio encoder reads the taggers' 96 mels, got n_mels {self.n_mels}")
         if len(self.audio_blocks) != 4:
             raise ValueError(f"audio_blocks must list 4 stages, got {self.audio_blocks}")
         if self.position_buckets % 2 or self.position_buckets < 4:
@@ -96,7 +103,7 @@ PRESETS: dict[str, ModelConfig] = {
     # DeBERTa-base text encoder and full-width ResNet-50: for a GPU and more data.
     "paper": ModelConfig(
         preset="paper", text_dim=768, text_layers=12, text_heads=12, text_ffn=3072,
-        position_buckets=256, max_relative_positions=512, audio_width=64, dim=768,
+        position_buckets=256, max_relative_positions=512, audio_encoder="resnet", audio_width=64, dim=768,
         fusion_heads=12, fusion_layers=4, fusion_ffn=3072, head_hidden=512,
     ),
     # Compact, shipped: a 6 s window in a few ms on 2 CPU cores.

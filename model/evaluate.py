@@ -3,8 +3,8 @@ model/card/metrics.json, the PNG figures in model/card/, and the metrics section
 
     /usr/bin/python3 -m model.evaluate [--checkpoint PATH]
 
-Clip-level readings are the mean over the clip's 6 s windows (hop 0.5 s), each window encoded on
-its own as the bridge does live. The ablation models (stage (c) retrained without one module,
+Clip-level readings are the mean over the clip's 6 s windows (hop 0.5 s), cut from the states of the
+whole clip as the bridge's offline path does (the tagger features cached by model.features). The ablation models (stage (c) retrained without one module,
 encoders frozen) come from model/train_fusion.py, in model/runs/ablations/.
 """
 from __future__ import annotations
@@ -24,8 +24,10 @@ from .model import EmotionModel, load_checkpoint
 from .train_audio import load_items
 from .train_common import (MODEL_DIR, STAGE_PATHS, RunLog, accuracy, load_tokenizer, macro_f1, pad_ids, pearson,
                            save_json, setup, studio_config)
-from .train_fusion import (ABLATION_DIR, ABLATIONS, TEXT_DROP_RATIOS, WindowSet, frame_states, fused_clip_readings,
-                           token_states, unusable_audio)
+from .features import FeatureStore, item_features
+from .train_audio import item_states, window_states
+from .train_fusion import (ABLATION_DIR, ABLATIONS, TEXT_DROP_RATIOS, WindowSet, fused_clip_readings, token_states,
+                           unusable_states)
 from .train_text import lyric_chunks
 
 CARD_DIR = MODEL_DIR / "card"
@@ -37,19 +39,19 @@ ROBUST_SNR_DB = (None, 20.0, 10.0, 0.0)
 POL_NAMES = ("negative", "neutral", "positive")
 
 
-def test_windows(items, hop: int = EVAL_HOP) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """Every window of every item: mels (N, 64, 384), owner index (N,), and each item's start frames."""
-    from .data import crop
-    from .data.music import window_starts
-
-    mels, owner, starts_of = [], [], []
+@torch.no_grad()
+def state_windows(model: EmotionModel, items, store: FeatureStore, hop: int = 1
+                  ) -> tuple[torch.Tensor, np.ndarray, list[np.ndarray]]:
+    """Every 6 s window (every `hop` states = 0.5 s) of every item, from the item's cached tagger features
+    through the adapter as the bridge's offline path does: frame states (N, 12, D), owner index (N,), and
+    each item's window start frames."""
+    frames, owner, starts_of = [], [], []
     for k, it in enumerate(items):
-        starts = window_starts(it.n_frames, audio.WINDOW_FRAMES, hop)
-        starts_of.append(np.asarray(starts))
-        for s in starts:
-            mels.append(crop(it.log_mel, s, audio.WINDOW_FRAMES))
-            owner.append(k)
-    return np.stack(mels).astype(np.float32), np.asarray(owner), starts_of
+        w, starts = window_states(item_states(model, store.get(it)), hop)
+        frames.append(w)
+        owner.extend([k] * len(w))
+        starts_of.append(starts * audio.ENCODER_STRIDE)
+    return torch.cat(frames), np.asarray(owner), starts_of
 
 
 @torch.no_grad()
@@ -106,16 +108,13 @@ def vgmidi_curves(items, va_windows: np.ndarray, owner: np.ndarray, starts_of) -
             "_examples": examples}
 
 
-def mirex_test_set(model: EmotionModel, tok, items, rng) -> tuple[WindowSet, np.ndarray]:
-    """Every 0.5 s window of the MIREX previews as frozen features (lyric chunks with their token-drop
-    variants), plus the windows' log-mels for the noise tests."""
+def mirex_test_set(model: EmotionModel, tok, items, rng, store: FeatureStore) -> WindowSet:
+    """Every 0.5 s window of the MIREX previews as frozen features (lyric chunks with their token-drop variants)."""
     from .train_fusion import lyric_variants
 
-    mels, owner, _ = test_windows(items)
-    ws = WindowSet(frame_states(model, mels), owner, items, lyric_variants(model, tok, items, rng),
-                   token_states(model, [[model.config.cls_id, model.config.sep_id]])[0],
-                   frame_states(model, unusable_audio(rng)))
-    return ws, mels
+    frames, owner, _ = state_windows(model, items, store)
+    return WindowSet(frames, owner, items, lyric_variants(model, tok, items, rng),
+                     token_states(model, [[model.config.cls_id, model.config.sep_id]])[0], unusable_states(model, rng))
 
 
 def lyrics_only(model: EmotionModel, tok, items) -> dict[str, dict[str, np.ndarray]]:
@@ -141,11 +140,17 @@ def readings_scores(items, readings: dict) -> dict[str, float]:
             "n": len(items)}
 
 
-def noisy(mels: np.ndarray, snr_db: float, seed: int) -> np.ndarray:
+@torch.no_grad()
+def noisy_frames(model: EmotionModel, items, snr_db: float, seed: int) -> torch.Tensor:
+    """state_windows of the items after white noise at snr_db over each whole item (musicnn rerun on it)."""
     from .data import augment as A
 
     rng = np.random.default_rng(seed)
-    return np.stack([A.add_noise(m, snr_db, rng, color="white") for m in mels]).astype(np.float32)
+    out = []
+    for it in items:
+        mel = np.asarray(A.add_noise(np.asarray(it.log_mel, np.float32), snr_db, rng, color="white"), np.float32)
+        out.append(window_states(item_states(model, item_features(model.audio_encoder.musicnn, mel)))[0])
+    return torch.cat(out)
 
 
 def evaluate(checkpoint: Path, seed: int = 3) -> dict:
@@ -162,12 +167,13 @@ def evaluate(checkpoint: Path, seed: int = 3) -> dict:
           "emopia": [it for it in test if it.source == "emopia" and it.variant == "piano"],
           "vgmidi": [it for it in test if it.source == "vgmidi" and it.variant == "piano"],
           "mirex": [it for it in test if it.source == "mirex" and it.variant == "audio"]}
+    store = FeatureStore("tuned")
     heads = {}
     for name in ("4q", "emopia", "vgmidi"):
-        mels, owner, starts = test_windows(by[name])
-        h = audio_head(model, frame_states(model, mels))
+        frames, owner, starts = state_windows(model, by[name], store)
+        h = audio_head(model, frames)
         heads[name] = (h, owner, starts)
-        log.log(f"{name}: {len(by[name])} items, {len(mels)} windows")
+        log.log(f"{name}: {len(by[name])} items, {len(frames)} windows")
     h, owner, _ = heads["4q"]
     va4 = per_item_mean(h["va"], owner, len(by["4q"]))
     metrics["4q"] = quadrant_metrics(by["4q"], va4)
@@ -183,7 +189,7 @@ def evaluate(checkpoint: Path, seed: int = 3) -> dict:
 
     # MIREX: audio-only, lyrics-only, fused, on the previews with lyrics
     mx = by["mirex"]
-    ws, mirex_mels = mirex_test_set(model, tok, mx, rng)
+    ws = mirex_test_set(model, tok, mx, rng, store)
     with_lyrics = [it for it in mx if it.lyrics]
     ah = audio_head(model, ws.frames)
     audio_read = {it.id: {k: ah[k][ws.item_index == i].mean(0) for k in ah} for i, it in enumerate(mx)}
@@ -224,7 +230,7 @@ def evaluate(checkpoint: Path, seed: int = 3) -> dict:
         rob_text[f"{int(r * 100)}%"] = readings_scores(with_lyrics, read)["polarity_macro_f1"]
     rob_audio = {}
     for snr in ROBUST_SNR_DB:
-        frames = ws.frames if snr is None else frame_states(model, noisy(mirex_mels, snr, seed))
+        frames = ws.frames if snr is None else noisy_frames(model, mx, snr, seed)
         read = fused_clip_readings(model, ws, frames_override=frames)
         ah = audio_head(model, frames)
         aread = {it.id: {k: ah[k][ws.item_index == i].mean(0) for k in ah} for i, it in enumerate(mx)}
@@ -248,6 +254,20 @@ def evaluate(checkpoint: Path, seed: int = 3) -> dict:
     else:
         log.log(f"no ablation checkpoints in {ABLATION_DIR}: run python3 -m model.train_fusion first; table skipped")
 
+    # the product's checks: silence, calibration of both single heads, spliced lyric-vs-music conflicts
+    metrics["silence"] = silence_readings(model)
+    q4p = per_item_mean(heads["4q"][0]["polarity"], heads["4q"][1], len(by["4q"]))
+    metrics["calibration"] = {
+        "audio_only_4q": calibration(q4p, np.array([it.polarity for it in by["4q"]])),
+        "audio_only_mirex": calibration(np.stack([audio_read[it.id]["polarity"] for it in with_lyrics]),
+                                        np.array([it.polarity for it in with_lyrics])),
+        "lyrics_only_mirex": calibration(np.stack([lyric_read[it.id]["polarity"] for it in with_lyrics]),
+                                         np.array([it.polarity for it in with_lyrics]))}
+    metrics["spliced_conflicts"] = spliced_conflicts(model, tok, by["4q"], with_lyrics, np.random.default_rng(seed))
+    log.log(f"silence {metrics['silence']}; spliced {metrics['spliced_conflicts']}")
+    metrics["pretrained"] = ckpt.get("pretrained")
+    metrics["tune_validation"] = ckpt.get("tune_validation")
+    metrics["audio_validation"] = ckpt.get("audio_validation")
     metrics["training"] = ckpt.get("training", {})
     metrics["stage_seconds"] = ckpt.get("stage_seconds", {})
     metrics["evaluate_seconds"] = round(log.seconds)
@@ -268,3 +288,105 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# ---- checks the product relies on: silence, calibration, spliced conflicts -----------------------------
+
+CONFLICT_THRESHOLD = 0.15  # presets/analysis/default.json conflictThreshold
+SPLICE_PAIRS = 12  # spliced test songs per lyric polarity
+
+
+def disagreement(a: np.ndarray, b: np.ndarray) -> float:
+    """bridge/analysis/conflicts.ts: mass on opposite polarities minus mass on the same, floored at 0."""
+    return max(0.0, min(1.0, a[0] * b[2] + a[2] * b[0] - (a[0] * b[0] + a[2] * b[2])))
+
+
+def label_of(p: np.ndarray) -> int:
+    return int(np.argmax(p))
+
+
+def is_conflict(lyrics_p: np.ndarray, audio_p: np.ndarray) -> bool:
+    """The bridge's rule: opposite labels and a disagreement at or above the default threshold."""
+    opposite = {label_of(lyrics_p), label_of(audio_p)} == {0, 2}
+    return opposite and disagreement(lyrics_p, audio_p) >= CONFLICT_THRESHOLD
+
+
+@torch.no_grad()
+def silence_readings(model: EmotionModel) -> dict[str, dict[str, list[float]]]:
+    """Fused and audio-only polarity of a 6 s window of digital silence and of hiss at -90/-70/-50 dBFS, no lyrics."""
+    from .data import augment as A
+
+    rng = np.random.default_rng(0)
+    floor = np.log(audio.LOG_FLOOR)
+    cases = {"digital silence": np.full((audio.N_MELS, audio.WINDOW_FRAMES), floor, np.float32)}
+    for db in (-90, -70, -50):
+        level = np.log(10.0 ** (db / 10.0) * 512)
+        cases[f"white noise {db} dBFS"] = np.asarray(
+            A.add_noise(np.full((audio.N_MELS, audio.WINDOW_FRAMES), level, np.float32), 0.0, rng), np.float32)
+    model.eval()
+    ids = torch.tensor([[model.config.cls_id, model.config.sep_id]])
+    tokens = model.encode_text(ids, torch.ones_like(ids))["token_states"]
+    out = {}
+    for name, mel in cases.items():
+        f = model.fuse(model.encode_audio(torch.from_numpy(mel)[None]), tokens, torch.ones_like(ids))
+        out[name] = {"fused": torch.softmax(f["polarity"], -1)[0].tolist(),
+                     "audio": torch.softmax(f["audio_polarity"], -1)[0].tolist(), "va": f["va"][0].tolist()}
+    return out
+
+
+def calibration(probs: np.ndarray, truth: np.ndarray, bins: int = 5) -> dict[str, float]:
+    """Binary negative-vs-positive calibration of clip readings: expected calibration error of
+    P(positive | not neutral), and each class's recall (sad music called negative as often as happy positive?)."""
+    p_pos = probs[:, 2] / np.maximum(probs[:, 0] + probs[:, 2], 1e-9)
+    y = (truth == 2).astype(float)
+    edges = np.linspace(0, 1, bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        sel = (p_pos >= lo) & ((p_pos < hi) | (hi == 1.0))
+        if sel.any():
+            ece += sel.mean() * abs(p_pos[sel].mean() - y[sel].mean())
+    pred = np.where(p_pos >= 0.5, 2, 0)
+    return {"n": int(len(y)), "ece": float(ece),
+            "negative_recall": float((pred[truth == 0] == 0).mean()) if (truth == 0).any() else float("nan"),
+            "positive_recall": float((pred[truth == 2] == 2).mean()) if (truth == 2).any() else float("nan")}
+
+
+@torch.no_grad()
+def spliced_conflicts(model: EmotionModel, tok, q4_items, lyric_items, rng: np.random.Generator) -> dict:
+    """Spliced test songs: 30 s of a happy 4Q test clip (Q1/Q4) and 30 s of a sad one (Q2/Q3), in random
+    order, the splice at the section boundary, under one lyric chunk that the lyrics-only head reads most
+    clearly positive or negative (MIREX test lyrics). The conflict must be flagged in the half whose music
+    contradicts the words, and not in the other half. The audio of each half is the mean of the audio-only
+    head over the windows centred in it, computed through musicnn on the spliced log-mel."""
+    from .train_fusion import lyric_chunks
+
+    chunks = [c for it in lyric_items for c in lyric_chunks(it.lyrics, tok)]
+    ids, mask = pad_ids([tok.encode(c) for c in chunks])
+    probs = torch.softmax(model.encode_text(ids, mask)["lyrics_polarity"], -1).numpy()
+    happy_q = [it for it in q4_items if it.quadrant in (1, 4)]
+    sad_q = [it for it in q4_items if it.quadrant in (2, 3)]
+    results = {"positive lyrics": [], "negative lyrics": []}
+    half = 30 * audio.FRAMES_PER_SECOND
+    for lyric_label, key in ((2, "positive lyrics"), (0, "negative lyrics")):
+        order = np.argsort(-probs[:, lyric_label])[:SPLICE_PAIRS]
+        for n, c in enumerate(order):
+            happy, sad = happy_q[rng.integers(len(happy_q))], sad_q[rng.integers(len(sad_q))]
+            first_happy = bool(rng.integers(2))
+            parts = [happy, sad] if first_happy else [sad, happy]
+            mel = np.concatenate([np.asarray(p.log_mel[:, :half], np.float32) for p in parts], axis=1)
+            cut = parts[0].log_mel[:, :half].shape[1]
+            states = item_states(model, item_features(model.audio_encoder.musicnn, mel))
+            w, starts = window_states(states)
+            ap = torch.softmax(model.audio_head(w.mean(dim=1))["polarity"], -1).numpy()
+            centres = starts * audio.ENCODER_STRIDE + audio.WINDOW_FRAMES // 2
+            halves = [ap[centres < cut].mean(0), ap[centres >= cut].mean(0)]
+            flags = [is_conflict(probs[c], h) for h in halves]
+            # the contradicting half is the sad one under positive words, the happy one under negative words
+            contradicting = (1 if first_happy else 0) if lyric_label == 2 else (0 if first_happy else 1)
+            results[key].append({"right_half_flagged": flags[contradicting], "other_half_flagged": flags[1 - contradicting]})
+    summary = {}
+    for key, rs in results.items():
+        summary[key] = {"n": len(rs), "flagged_in_right_half": sum(r["right_half_flagged"] for r in rs),
+                        "flagged_in_other_half": sum(r["other_half_flagged"] for r in rs),
+                        "exactly_right": sum(r["right_half_flagged"] and not r["other_half_flagged"] for r in rs)}
+    return summary

@@ -216,7 +216,9 @@ def write_manifest(model: EmotionModel, paths: dict[str, Path], out_dir: Path, t
         "audio": {"sample_rate": audio.SAMPLE_RATE, "n_fft": audio.N_FFT, "hop": audio.HOP,
                   "pad_left": audio.PAD_LEFT, "n_mels": audio.N_MELS, "f_min": int(audio.F_MIN),
                   "f_max": int(audio.F_MAX), "mel_scale": "htk", "log_floor": audio.LOG_FLOOR,
-                  "encoder_stride": cfg.encoder_stride, "window_seconds": int(audio.WINDOW_SECONDS),
+                  "encoder_stride": cfg.encoder_stride,
+                  "encoder_context": int(getattr(model.audio_encoder, "context_states", 0)),
+                  "window_seconds": int(audio.WINDOW_SECONDS),
                   "hop_seconds": audio.HOP_SECONDS},
         "text": {"tokenizer": "tokenizer.json", "max_tokens": cfg.max_tokens},
         "labels": {"polarity": ["negative", "neutral", "positive"], "va": ["valence", "arousal"],
@@ -226,8 +228,19 @@ def write_manifest(model: EmotionModel, paths: dict[str, Path], out_dir: Path, t
         "metrics": metrics,
     }
     path = out_dir / "manifest.json"
-    path.write_text(json.dumps(manifest, indent=2) + "\n")
+    path.write_text(json.dumps(_finite(manifest), indent=2, allow_nan=False) + "\n")
     return path
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities (a metric measured on nothing) become null: JSON has no NaN, and the bridge parses it."""
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def check_with_node(out_dir: Path) -> None:

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from .config import ModelConfig
-from .modules.audio_encoder import AudioEncoder
+from .modules.audio_encoder import AudioEncoder, TaggerAudioEncoder
 from .modules.fusion import Fusion, masked_mean
 from .modules.heads import FusedHead, PooledHead, TokenVAHead
 from .modules.text_encoder import EnhancedMaskDecoder, TextEncoder
@@ -31,7 +31,7 @@ class EmotionModel(nn.Module):
         self.lyrics_head = PooledHead(config.dim, config)
         self.token_va = TokenVAHead(config.dim, config)
         self.mask_decoder = EnhancedMaskDecoder(config)  # MLM pretraining only
-        self.audio_encoder = AudioEncoder(config)
+        self.audio_encoder = TaggerAudioEncoder(config) if config.audio_encoder == "musicnn" else AudioEncoder(config)
         self.audio_head = PooledHead(config.dim, config)  # D_U = ReLU(W avgpool(G_IM) + b), eq. 4
         self.fusion = Fusion(config)
         self.fused_head = FusedHead(config)
@@ -39,6 +39,7 @@ class EmotionModel(nn.Module):
         for m in self.modules():  # residual branches start as identity: stable deep ResNet training
             if hasattr(m, "bn3"):
                 nn.init.zeros_(m.bn3.weight)
+        self.fused_head.init_late()
 
     @staticmethod
     def _init_weights(m: nn.Module) -> None:
@@ -84,10 +85,20 @@ class EmotionModel(nn.Module):
                 f"frame_states must be (B, M, {self.config.dim}), got {tuple(frame_states.shape)}"
             assert token_states.shape[0] == frame_states.shape[0], \
                 f"token_states and frame_states batch differ: {token_states.shape[0]} vs {frame_states.shape[0]}"
-        fused = self.fused_head(*self.fusion(frame_states, token_states, attention_mask))
         audio = self.audio_head(frame_states.mean(dim=1))
+        fused = self.fused_head(*self.fusion(frame_states, token_states, attention_mask),
+                                single=self.single_heads(audio, token_states, attention_mask))
         return {**fused, "audio_polarity": audio["polarity"], "audio_va": audio["va"],
                 "audio_cluster": audio["cluster"]}
+
+    def single_heads(self, audio: dict[str, torch.Tensor], token_states: torch.Tensor,
+                     attention_mask: torch.Tensor) -> dict[str, torch.Tensor]:
+        """The audio-only head's outputs and the lyrics-only head's on these token states, for the
+        fused head's late mix; a window has lyrics when its ids hold more than [CLS] [SEP]."""
+        lyrics = self.lyrics_head(masked_mean(token_states, attention_mask))
+        has = (attention_mask.sum(dim=1, keepdim=True) > 2).to(token_states.dtype)
+        return {"audio_polarity": audio["polarity"], "audio_va": audio["va"], "lyrics_polarity": lyrics["polarity"],
+                "lyrics_va": lyrics["va"], "has_lyrics": has}
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
                 log_mel: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -110,7 +121,7 @@ class TextGraph(nn.Module):
 
 
 class AudioGraph(nn.Module):
-    """audio_encoder.onnx: log_mel (B, 64, T) -> frame_states (B, T/32, D)."""
+    """audio_encoder.onnx: log_mel (B, n_mels, T) -> frame_states (B, T/32, D)."""
 
     def __init__(self, model: EmotionModel):
         super().__init__()

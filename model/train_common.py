@@ -25,7 +25,8 @@ RUNS_DIR = MODEL_DIR / "runs"  # git-ignored logs
 CHECKPOINT_DIR = MODEL_DIR / "checkpoints"
 STAGE_PATHS = {  # each stage's output checkpoint; the last one is the shipped model export_onnx.py reads
     "text": RUNS_DIR / "stage_text.pt",
-    "audio": RUNS_DIR / "stage_audio.pt",
+    "tune": RUNS_DIR / "stage_tune.pt",  # (b1) musicnn fine-tuned end to end on log-mel crops
+    "audio": RUNS_DIR / "stage_audio.pt",  # (b2) adapter and audio head on the tuned encoder's cached features
     "fusion": CHECKPOINT_DIR / "studio.pt",
 }
 THREADS = int(os.environ.get("EMOLANE_THREADS", "2"))  # the team shares 2 cores
@@ -200,3 +201,9 @@ def pearson(a: Sequence[float], b: Sequence[float]) -> float:
 def save_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1, default=float) + "\n")
+
+
+def grads_finite(params: Iterable[torch.Tensor]) -> bool:
+    """Whether every gradient is finite. A step whose backward produced NaN or inf is skipped rather than
+    written into the weights (seen rarely on CPU in musicnn's fine-tuning; each skip is counted in the log)."""
+    return all(bool(torch.isfinite(p.grad).all()) for p in params if p.grad is not None)

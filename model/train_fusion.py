@@ -3,8 +3,8 @@
     /usr/bin/python3 -m model.train_fusion [--steps N]
     /usr/bin/python3 -m model.train_fusion --ablation no_cross_attention   # ablation, not shipped
 
-Frame states of 6 s windows and token states of lyric chunks are computed once with the frozen
-encoders (clean and augmented audio; lyric chunks whole and with 40 % / 80 % of their tokens
+Frame states of 6 s windows (the frozen adapter over the fine-tuned tagger's cached features) and
+token states of lyric chunks are computed once with the frozen encoders (clean and noised features; lyric chunks whole and with 40 % / 80 % of their tokens
 dropped), then only the fusion module and fused head train: cheap enough to rerun per ablation.
 Training pairs: MIREX windows with a random chunk of the song's lyrics, and windows of every set
 with no lyrics ([CLS] [SEP], as the bridge passes for instrumental passages). Modality dropout:
@@ -28,7 +28,10 @@ import torch
 
 from . import audio
 from .model import EmotionModel, load_checkpoint, save_checkpoint
-from .train_audio import load_items, va_loss
+from .features import FeatureStore
+from .data.records import NEUTRAL
+from .train_audio import (FEATURE_NOISE, SILENCE_TARGET, STATES, TUNE_VARIANTS, item_states, load_items,
+                          unusable_features, va_loss)
 from .train_common import (RUNS_DIR, STAGE_PATHS, RunLog, TrainingDataError, device, empty_lyrics, load_tokenizer, lr_at,
                            macro_f1, masked_ce, pad_ids, set_lr, setup, studio_config)
 from .train_text import lyric_chunks
@@ -36,8 +39,9 @@ from .train_text import lyric_chunks
 BATCH = 64
 P_DROP_TEXT = 0.3
 P_DROP_AUDIO = 0.1
+P_UNUSABLE = 0.06  # windows of silence or hiss with no lyrics: they read neutral and calm, as the audio head does
 TEXT_DROP_RATIOS = (0.0, 0.4, 0.8)  # token-drop variants computed per lyric chunk
-MIREX_HOP = 96  # MIREX windows every 1.5 s (each also gets an augmented copy when training)
+MIREX_HOP = 3  # states: MIREX windows every 1.5 s (each also gets a noised copy when training)
 OTHER_WINDOWS = 6  # windows at random starts per item of the sets without lyrics
 ABLATION_DIR = RUNS_DIR / "ablations"  # git-ignored: evaluation reads them, they are not shipped
 ABLATIONS = {"full": {}, "no_cross_attention": {"use_cross_attention": False},
@@ -82,23 +86,17 @@ def token_states(model: EmotionModel, seqs: list[list[int]], batch: int = 64) ->
 
 
 @torch.no_grad()
-def frame_states(model: EmotionModel, mels: np.ndarray, batch: int = 64) -> torch.Tensor:
-    """Frozen audio encoder on (N, 64, 384) windows -> (N, 12, D)."""
+def frame_states(model: EmotionModel, mels: np.ndarray, batch: int = 16) -> torch.Tensor:
+    """Frozen audio encoder on (N, n_mels, 384) log-mel windows -> (N, 12, D) (musicnn runs on each)."""
     model.eval()
     return torch.cat([model.encode_audio(torch.from_numpy(mels[i:i + batch])) for i in range(0, len(mels), batch)])
 
 
-def unusable_audio(rng: np.random.Generator) -> np.ndarray:
-    """Log-mels of windows with no usable music: digital silence, hiss, hum, loud noise."""
-    from .data import augment as A
-
-    floor = np.log(audio.LOG_FLOOR)
-    silence = np.full((audio.N_MELS, audio.WINDOW_FRAMES), floor, np.float32)
-    out = [silence]
-    for level in (-4.0, 0.0, 4.0):
-        out.append(A.add_noise(silence + level + 14.0, 0.0, rng, color="white"))
-        out.append(A.add_noise(silence + level + 14.0, 0.0, rng, color="pink"))
-    return np.stack([np.asarray(m, np.float32) for m in out])
+@torch.no_grad()
+def unusable_states(model: EmotionModel, rng: np.random.Generator) -> torch.Tensor:
+    """(K, 12, D) frame states of windows with no usable music: digital silence and hiss."""
+    model.eval()
+    return model.audio_encoder.from_features(unusable_features(model, rng))
 
 
 def lyric_variants(model: EmotionModel, tokenizer, items, rng: np.random.Generator) -> dict:
@@ -127,32 +125,40 @@ def lyric_variants(model: EmotionModel, tokenizer, items, rng: np.random.Generat
 
 
 def build_windows(model: EmotionModel, tokenizer, items, rng: np.random.Generator, augmented: bool,
-                  log: RunLog | None = None) -> WindowSet:
-    """Frozen features of a split's items (augmented copies of MIREX windows when training)."""
-    from .data import augment as A
-    from .data import crop
-
-    mels, owner = [], []
-    for k, it in enumerate(items):
-        last = max(1, it.n_frames - audio.WINDOW_FRAMES + 1)
-        if it.source == "mirex":
-            starts = range(0, last, MIREX_HOP)
-        else:
-            starts = np.sort(rng.choice(last, size=min(OTHER_WINDOWS, last), replace=False))
-        for s in starts:
-            s = int(s)
-            mel = crop(it.log_mel, s, audio.WINDOW_FRAMES).astype(np.float32)
-            mels.append(mel)
-            owner.append(k)
+                  log: RunLog | None = None, store: FeatureStore | None = None) -> WindowSet:
+    """Frozen features of a split's items: the adapter over each item's cached tagger features, cut into
+    12-state windows (MIREX every MIREX_HOP states, OTHER_WINDOWS random ones elsewhere); when training,
+    each MIREX window also gets a copy computed from noised features."""
+    store = store or FeatureStore("tuned")
+    items = [it for it in items if it.variant in TUNE_VARIANTS and store.has(it)]
+    model.eval()
+    frames, owner = [], []
+    with torch.no_grad():
+        for k, it in enumerate(items):
+            feats = np.asarray(store.get(it), np.float32)
+            states = item_states(model, feats)
+            last = len(states) - STATES + 1
+            if it.source == "mirex":
+                starts = range(0, last, MIREX_HOP)
+            else:
+                starts = np.sort(rng.choice(last, size=min(OTHER_WINDOWS, last), replace=False))
+            noisy = None
             if augmented and it.source == "mirex":
-                mels.append(crop(A.random_augment(mel, rng, A.AugmentConfig()), 0, audio.WINDOW_FRAMES).astype(np.float32))
+                x = torch.from_numpy(feats)
+                noisy = item_states(model, (x + 2 * FEATURE_NOISE * model.audio_encoder.adapter.feat_std
+                                            * torch.randn_like(x)).numpy())
+            for s in starts:
+                s = int(s)
+                frames.append(states[s:s + STATES])
                 owner.append(k)
-    frames = frame_states(model, np.stack(mels))
+                if noisy is not None:
+                    frames.append(noisy[s:s + STATES])
+                    owner.append(k)
     empty = token_states(model, [empty_lyrics(model.config)])[0]
     lyrics = lyric_variants(model, tokenizer, items, rng)
     if log:
-        log.log(f"features: {len(mels)} windows from {len(items)} items, lyrics for {len(lyrics)} songs")
-    return WindowSet(frames, np.asarray(owner), items, lyrics, empty, frame_states(model, unusable_audio(rng)))
+        log.log(f"features: {len(frames)} windows from {len(items)} items, lyrics for {len(lyrics)} songs")
+    return WindowSet(torch.stack(frames), np.asarray(owner), items, lyrics, empty, unusable_states(model, rng))
 
 
 def pad_states(states: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -176,6 +182,14 @@ def sample_batch(ws: WindowSet, rng: np.random.Generator, size: int) -> dict[str
     picks = np.concatenate([rng.choice(ws.with_lyrics, size // 2), rng.integers(len(ws.item_index), size=size - size // 2)])
     frames, texts, va, sign, pol, cl = [], [], [], [], [], []
     for w in picks:
+        if rng.random() < P_UNUSABLE:
+            frames.append(ws.unusable[rng.integers(len(ws.unusable))])
+            texts.append(ws.empty)
+            va.append(list(SILENCE_TARGET))
+            sign.append(False)
+            pol.append(NEUTRAL)
+            cl.append(-1)
+            continue
         item = ws.items[ws.item_index[w]]
         f = ws.frames[w]
         chunks = ws.lyrics.get(item.clip)
@@ -263,9 +277,11 @@ def train_fusion(base: EmotionModel, train_ws: WindowSet, val_ws: WindowSet, ste
     eval_every = max(1, steps // 10)
     for step in range(steps):
         model.train()
+        model.audio_head.eval()  # frozen single-modality heads feed the late mix: no dropout in them
+        model.lyrics_head.eval()
         set_lr(opt, lr_at(step, steps, 1e-3, max(1, steps // 20)))
         b = sample_batch(train_ws, rng, BATCH)
-        fused = model.fused_head(*model.fusion(b["frames"], b["tokens"], b["mask"]))
+        fused = model.fuse(b["frames"], b["tokens"], b["mask"])
         l_pol = masked_ce(fused["polarity"], b["polarity"])
         l_guided = masked_ce(fused["polarity_us"], b["polarity"]) + masked_ce(fused["polarity_su"], b["polarity"])
         l_va = va_loss(fused["va"], b["va"], b["sign"])
@@ -303,8 +319,8 @@ def load_stage(seed: int, log: RunLog):
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--steps", type=int, default=2500)
-    parser.add_argument("--ablation-steps", type=int, default=800,
+    parser.add_argument("--steps", type=int, default=1500)
+    parser.add_argument("--ablation-steps", type=int, default=300,
                         help="steps for each ablation and for the full model trained the same way (0: none)")
     parser.add_argument("--seed", type=int, default=2)
     args = parser.parse_args(argv)
@@ -313,7 +329,8 @@ def main(argv: list[str] | None = None) -> None:
     model = train_fusion(base, train_ws, val_ws, args.steps, args.seed, log)
     history = {**ckpt.get("history", {}), "fusion": [r for r in log.history if r["phase"].startswith("fusion-full")]}
     seconds = {**ckpt.get("stage_seconds", {}), "fusion": round(log.seconds)}
-    save_checkpoint(STAGE_PATHS["fusion"], model, history=history, stage_seconds=seconds)
+    save_checkpoint(STAGE_PATHS["fusion"], model, history=history, stage_seconds=seconds,
+                    **{k: ckpt[k] for k in ("pretrained", "tune_validation", "audio_validation") if k in ckpt})
     log.log(f"wrote {STAGE_PATHS['fusion']} in {log.seconds / 60:.1f} min")
     if args.ablation_steps > 0:  # same features, same budget for all four: a fair comparison
         ABLATION_DIR.mkdir(parents=True, exist_ok=True)

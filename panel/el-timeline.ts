@@ -26,6 +26,9 @@ const WHEEL_ZOOM_PX = 300
 /** Pixels a pointer must move before a press becomes a drag. */
 const DRAG_SLOP = 3
 
+/** 3, 5 or 2.5: at most one decimal, none when whole. */
+const formatSeconds = (s: Seconds): string => String(Math.round(s * 10) / 10)
+
 /**
  * @event el-view-change - the user zoomed, panned or toggled follow; detail `{ start, span, follow }`
  * @cssproperty --el-cursor - play cursor colour
@@ -42,6 +45,8 @@ export class ElTimeline extends LitElement {
   @property({ type: Number }) hop: Seconds = 0.5
   /** Analysis window, seconds: a reading needs half of it after its centre (said while the curve trails). */
   @property({ type: Number }) window: Seconds = 6
+  /** Music a reading waits for after its centre (the bridge's status says; half a window when it does not). */
+  @property({ type: Number }) lookahead: Seconds | null = null
   @property({ attribute: false }) sections: readonly Section[] = []
   @property({ attribute: false }) conflicts: readonly Conflict[] = []
   @property({ attribute: false }) lyrics: readonly LyricLine[] = []
@@ -134,7 +139,7 @@ export class ElTimeline extends LitElement {
         ${pending && this.transport.playing
           ? html`<span class="lag" role="status"
               >Curve ${lag.toFixed(1)} s behind the play head: each reading is the middle of a ${this.window} s window, so it waits for the
-              next ${this.window / 2} s of music, then the model.</span
+              next ${formatSeconds(this.lookahead ?? this.window / 2)} s of music, then the model.</span
             >`
           : html`<span class="hint">wheel: zoom · shift+wheel or drag: pan · ←/→ pan · +/− zoom · F follow · 0 fit</span>`}
       </div>

@@ -163,6 +163,7 @@ export class EmolanePanel extends LitElement {
             .revision=${st.framesRevision}
             .hop=${st.hop}
             .window=${st.window}
+            .lookahead=${st.status?.lookahead ?? null}
             .sections=${st.sections}
             .conflicts=${st.conflicts}
             .lyrics=${st.lyrics}

@@ -62,8 +62,12 @@ export async function analyzePcm(options: AnalyzePcmOptions): Promise<Analysis> 
   const path: AudioPath = (options.audioPath ?? preset.audioPath) === 'fast' && aligned ? 'fast' : 'window'
 
   progress({ phase: 'features', done: 0, total: 1 })
-  const firstFrame = Math.floor(startFrame(plans[0]!.start) / stride) * stride
-  const lastFrame = startFrame(plans.at(-1)!.end)
+  // an encoder whose states hear audio past their own (encoder_context) gets that much around every
+  // window, silence past the song's ends, as live windows do
+  const contextStates = model.manifest.audio.encoder_context ?? 0
+  const context = contextStates * stride
+  const firstFrame = Math.floor(startFrame(plans[0]!.start) / stride) * stride - context
+  const lastFrame = startFrame(plans.at(-1)!.end) + context
   const mel = model.logMel(pcm, { firstFrame, frames: lastFrame - firstFrame })
   const states = path === 'fast' ? await model.encodeAudio(mel, firstFrame) : null
   progress({ phase: 'features', done: 1, total: 1 })
@@ -74,6 +78,15 @@ export async function analyzePcm(options: AnalyzePcmOptions): Promise<Analysis> 
     const chunk = plans.slice(i, i + every)
     if (states) {
       outputs.push(...(await model.runStates(chunk.map((p, j) => ({ states: model.sliceStates(states, (startFrame(p.start) - firstFrame) / stride), lyrics: contexts[i + j]! })))))
+    } else if (contextStates > 0) {
+      // each window on its own with its context: the same states as the long-stretch path, at many times its cost
+      const windows = []
+      for (const [j, p] of chunk.entries()) {
+        const from = startFrame(p.start) - firstFrame - context
+        const around = await model.encodeAudio(sliceLogMel(mel, from, model.windowFrames + 2 * context, floor), firstFrame + from)
+        windows.push({ states: model.sliceStates(around, contextStates), lyrics: contexts[i + j]! })
+      }
+      outputs.push(...(await model.runStates(windows)))
     } else {
       outputs.push(...(await model.run(chunk.map((p, j) => ({ logMel: sliceLogMel(mel, startFrame(p.start) - firstFrame, model.windowFrames, floor).data, lyrics: contexts[i + j]! })))))
     }

@@ -33,7 +33,7 @@ export const defaultPreset: AnalysisPreset = {
   smoothingSeconds: 2,
   conflictThreshold: 0.15,
   minSectionSeconds: 8,
-  audioPath: 'window',
+  audioPath: 'fast',
 }
 
 /** The folder holding the analysis presets. */

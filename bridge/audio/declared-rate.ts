@@ -37,3 +37,24 @@ export function declaredSampleRate(b: Uint8Array): { container: string; rate: nu
   }
   return null
 }
+
+const MPEG_RATES: Record<number, readonly number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] }
+
+/** The sample rate of an MP3 (MPEG audio layer I-III) from its first frame header after any ID3v2 tag, or null when none is found in the first 64 KiB. */
+export function mpegSampleRate(b: Uint8Array): number | null {
+  let at = 0
+  if (b.length >= 10 && b[0] === 0x49 && b[1] === 0x44 && b[2] === 0x33) {
+    // ID3v2: a 10-byte header, a syncsafe size, and a 10-byte footer when flagged
+    at = 10 + (((b[6]! & 0x7f) << 21) | ((b[7]! & 0x7f) << 14) | ((b[8]! & 0x7f) << 7) | (b[9]! & 0x7f)) + (b[5]! & 0x10 ? 10 : 0)
+  }
+  for (const end = Math.min(b.length - 3, at + 65536); at < end; at++) {
+    if (b[at] !== 0xff || (b[at + 1]! & 0xe0) !== 0xe0) continue
+    const version = (b[at + 1]! >> 3) & 3
+    const layer = (b[at + 1]! >> 1) & 3
+    const bitrate = b[at + 2]! >> 4
+    const rate = (b[at + 2]! >> 2) & 3
+    if (version === 1 || layer === 0 || bitrate === 15 || rate === 3) continue
+    return MPEG_RATES[version]![rate]!
+  }
+  return null
+}

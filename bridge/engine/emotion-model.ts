@@ -105,9 +105,9 @@ export type EmotionModelOptions = {
   cacheLyrics?: boolean
   /** Windows per fusion / audio-encoder run, default 16 */
   batchSize?: number
-  /** Audio-encoder states per chunk on the long-stretch path, default 240 (2 min) */
+  /** Audio-encoder states per chunk on the long-stretch path, default 64 (32 s: the encoder's activations for a chunk stay within tens of MB) */
   chunkStates?: number
-  /** States of context on each side of a chunk, default 12 (6 s) */
+  /** States of context on each side of a chunk, default the manifest's encoder_context (exact: 4 for musicnn), else 12 (6 s) */
   chunkContextStates?: number
   /** onnxruntime intra-op threads, default onnxruntime's choice */
   threads?: number
@@ -125,8 +125,7 @@ const defaults = {
   lyricsCacheBytes: 4 << 20,
   cacheLyrics: true,
   batchSize: 16,
-  chunkStates: 240,
-  chunkContextStates: 12,
+  chunkStates: 64,
   spinWait: false,
   onWarning: (message: string) => console.warn(`emolane: ${message}`),
 }
@@ -267,7 +266,8 @@ export class EmotionModel {
     const stride = this.stride
     const count = Math.ceil(mel.frames / stride)
     const data = new Float32Array(count * this.dim)
-    const { chunkStates, chunkContextStates: ctx } = this.options
+    const { chunkStates } = this.options
+    const ctx = this.options.chunkContextStates ?? this.manifest.audio.encoder_context ?? 12
     for (let core = 0; core < count; core += chunkStates) {
       const coreEnd = Math.min(count, core + chunkStates)
       const from = Math.max(0, core - ctx)

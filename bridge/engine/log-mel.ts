@@ -29,6 +29,13 @@ export function frontEndReach(c: Pick<LogMelConfig, 'n_fft' | 'hop' | 'pad_left'
   return [Math.max(0, c.pad_left), Math.max(0, c.n_fft - c.hop - c.pad_left)]
 }
 
+/** Samples a window's reading depends on before and after it: the front end's reach plus the audio encoder's context states (manifest `encoder_context`). */
+export function modelReach(c: Pick<LogMelConfig, 'n_fft' | 'hop' | 'pad_left'> & { encoder_stride: number; encoder_context?: number }): [before: number, after: number] {
+  const [before, after] = frontEndReach(c)
+  const context = (c.encoder_context ?? 0) * c.encoder_stride * c.hop
+  return [before + context, after + context]
+}
+
 const hzToMel = (f: number): number => 2595 * Math.log10(1 + f / 700)
 const melToHz = (m: number): number => 700 * (10 ** (m / 2595) - 1)
 

@@ -28,6 +28,12 @@ export type AudioConfig = {
   log_floor: number
   /** log-mel frames per audio-encoder state */
   encoder_stride: number
+  /**
+   * States of audio either side that one state reads (0 when absent: the window alone). A stretch
+   * encoded with this much context each side gives its inner states exactly as a whole-song encoding
+   * does; the live path encodes so, and waits for that much audio after a window.
+   */
+  encoder_context?: number
   /** analysis window, seconds */
   window_seconds: number
   /** analysis hop, seconds */
@@ -104,7 +110,12 @@ export function validateManifest(raw: unknown, where = 'manifest.json'): ModelMa
   if (!Number.isInteger(m.dim) || m.dim <= 0) fail(`expected positive integer "dim", got ${JSON.stringify(m.dim)}`)
   const audio = m.audio ?? fail('missing "audio"')
   for (const key of audioNumbers) {
-    if (typeof audio[key] !== 'number' || !(audio[key] > 0)) fail(`expected positive number audio.${key}, got ${JSON.stringify(audio[key])}`)
+    // f_min may be 0 Hz (the pretrained taggers' bands start there); every other number must be positive
+    const ok = typeof audio[key] === 'number' && Number.isFinite(audio[key]) && (key === 'f_min' ? audio[key] >= 0 : audio[key] > 0)
+    if (!ok) fail(`expected ${key === 'f_min' ? 'non-negative' : 'positive'} number audio.${key}, got ${JSON.stringify(audio[key])}`)
+  }
+  if (audio.encoder_context !== undefined && !(Number.isInteger(audio.encoder_context) && audio.encoder_context >= 0 && audio.encoder_context <= 64)) {
+    fail(`expected audio.encoder_context to be a whole number of states from 0 to 64, got ${JSON.stringify(audio.encoder_context)}`)
   }
   if (audio.mel_scale !== 'htk') fail(`expected audio.mel_scale "htk", got ${JSON.stringify(audio.mel_scale)}`)
   const framesPerSecond = audio.sample_rate / audio.hop

@@ -16,7 +16,7 @@ import { listPresets, loadPreset, type AnalysisPreset } from '../analysis/preset
 import { smoothedCurve } from '../analysis/smoothing.js'
 import type { Analysis, Frame, LyricLine, SectionSpan, Summary } from '../analysis/types.js'
 import { documentModelInfo, EmotionModel } from '../engine/emotion-model.js'
-import { frontEndReach } from '../engine/log-mel.js'
+import { modelReach } from '../engine/log-mel.js'
 import { WorkerModel, type LiveModel } from '../engine/worker-model.js'
 import { packageRoot } from '../engine/model-dir.js'
 import { LiveAnalysis } from '../stream/live-analysis.js'
@@ -263,6 +263,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
       coalesced: this.timeline.scheduler.coalesced,
       keepingUp: this.timeline.scheduler.keepingUp(pending),
       latencyMs: this.inference.latencyMs,
+      lookahead: this.model.windowSeconds / 2 + modelReach(this.model.manifest.audio)[1] / this.model.sampleRate,
       project: this.project,
       preset: { ...this.currentPreset },
     }
@@ -347,7 +348,7 @@ export class Bridge extends TypedEmitter<BridgeEvents> implements BridgeInput {
       maxSections: o.maxSections,
       maxTempoChanges: o.maxTempoChanges,
       keepUpPending: Math.max(2 * o.batchSize, 8),
-      reach: frontEndReach(this.model.manifest.audio),
+      reach: modelReach(this.model.manifest.audio),
     })
     const inference = new LiveInference(timeline, this.model, { batchSize: o.batchSize })
     const analysis = new LiveAnalysis(timeline, this.model, { throttleMs: o.analysisThrottleMs, preset: this.preset, runner: this.analysisRunner })

@@ -59,6 +59,8 @@ export type BridgeStatus = {
   keepingUp: boolean
   /** Median per-hop latency from audio arrival to frame, ms, over the last minute. */
   latencyMs: number | null
+  /** Seconds of music a reading waits for after its centre before the model runs: half a window, plus the audio encoder's context (manifest `encoder_context`). */
+  lookahead?: number
   /** Project whose timeline is loaded and persisted. */
   project: string
   /** The analysis preset in use (hop, smoothing for curves, conflict threshold, section length, audio path); switch with POST /api/preset. */

@@ -10,10 +10,15 @@ import type { EmotionModel } from '../engine/emotion-model.js'
 import { TypedEmitter } from '../server/typed-emitter.js'
 import type { LiveTimeline } from './live-timeline.js'
 import { LogMelCache, type LogMelCacheOptions } from './log-mel-cache.js'
+import { StateCache, type StateCacheOptions } from './state-cache.js'
 import type { WindowJob } from './window-scheduler.js'
 
-/** The parts of the model the loop uses. */
-export type WindowModel = Pick<EmotionModel, 'run' | 'logMel' | 'manifest' | 'windowFrames'>
+/**
+ * The parts of the model the loop uses: the per-window path, and for a model whose states read
+ * audio beyond their own (manifest `audio.encoder_context` > 0) the long-stretch encoder and the
+ * fusion on states, so that live windows read what an offline analysis reads.
+ */
+export type WindowModel = Pick<EmotionModel, 'run' | 'logMel' | 'manifest' | 'windowFrames'> & Partial<Pick<EmotionModel, 'encodeAudio' | 'runStates'>>
 
 /** Events of the loop. */
 export type LiveInferenceEvents = {
@@ -34,6 +39,8 @@ export type LiveInferenceOptions = {
   latencyWindowMs?: number
   /** Log-mel frame cache over the timeline's audio (its size cap) */
   melCache?: LogMelCacheOptions
+  /** Audio-encoder state cache (its size cap), for models with encoder context */
+  stateCache?: StateCacheOptions
 }
 
 const defaults = { batchSize: 8, retryMs: 2000, latencyWindowMs: 60_000 }
@@ -52,6 +59,8 @@ export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
   detectedSpans: SectionSpan[] = []
   /** Log-mel frames of the timeline's audio, computed once per write. */
   readonly mel: LogMelCache
+  /** Audio-encoder states of the timeline's audio, each encoded once per write (null: the model reads each window alone). */
+  readonly states: StateCache | null
 
   constructor(
     private readonly timeline: LiveTimeline,
@@ -62,6 +71,13 @@ export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
     this.o = { ...defaults, ...options }
     if (!Number.isInteger(this.o.batchSize) || this.o.batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${this.o.batchSize}`)
     this.mel = new LogMelCache(timeline.audio, model.manifest.audio, options.melCache)
+    const { encodeAudio, runStates } = model
+    if ((model.manifest.audio.encoder_context ?? 0) > 0) {
+      if (!encodeAudio || !runStates) throw new TypeError('a model with encoder context needs encodeAudio and runStates for live windows')
+      this.states = new StateCache(timeline.audio, this.mel, { manifest: model.manifest, encodeAudio: encodeAudio.bind(model) }, options.stateCache)
+    } else {
+      this.states = null
+    }
   }
 
   /** Starts the loop if it is not running (call after anything that may make windows due). */
@@ -118,6 +134,7 @@ export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.retryTimer = null
     this.mel.close()
+    this.states?.close()
   }
 
   private async loop(): Promise<void> {
@@ -162,15 +179,19 @@ export class LiveInference extends TypedEmitter<LiveInferenceEvents> {
     const a = this.model.manifest.audio
     const windowFrames = this.model.windowFrames
     const spans = t.spans.length ? t.spans : this.detectedSpans
-    // every window's log-mel in one buffer (one allocation per batch); frames come from the cache
-    const size = a.n_mels * windowFrames
-    const batch = new Float32Array(jobs.length * size)
-    const inputs = jobs.map((j, i) => {
-      // the window's first frame starts at its first sample minus pad_left
-      const logMel = this.mel.window(Math.round(j.firstSample / a.hop), windowFrames, batch.subarray(i * size, (i + 1) * size))
-      return { logMel, lyrics: lyricContext(t.lyrics, j.start, j.end, spans) }
-    })
-    const outs = await this.model.run(inputs)
+    const lyrics = jobs.map((j) => lyricContext(t.lyrics, j.start, j.end, spans))
+    // the window's first frame starts at its first sample minus pad_left
+    const firstFrames = jobs.map((j) => Math.round(j.firstSample / a.hop))
+    let outs
+    if (this.states) {
+      const states = await this.states.windows(firstFrames, windowFrames / a.encoder_stride)
+      outs = await this.model.runStates!(states.map((s, i) => ({ states: s, lyrics: lyrics[i]! })))
+    } else {
+      // every window's log-mel in one buffer (one allocation per batch); frames come from the cache
+      const size = a.n_mels * windowFrames
+      const batch = new Float32Array(jobs.length * size)
+      outs = await this.model.run(firstFrames.map((f, i) => ({ logMel: this.mel.window(f, windowFrames, batch.subarray(i * size, (i + 1) * size)), lyrics: lyrics[i]! })))
+    }
     return jobs.map((j, i) => {
       const centre = t.centreOf(j.index)
       const plan = { t: centre, start: Math.round(j.start * 1e6) / 1e6, end: Math.round(j.end * 1e6) / 1e6 }

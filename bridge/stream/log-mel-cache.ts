@@ -5,7 +5,7 @@
  * whose audio is written again are dropped. Each frame is computed from exactly the samples the
  * full computation reads, so cached windows equal freshly computed ones bit for bit.
  *
- * Bounded: at most `maxChunks` chunks of 256 frames (4 s of song, 64 KiB with 64 mels) are kept,
+ * Bounded: at most `maxChunks` chunks of 256 frames (4 s of song, 96 KiB with 96 mels) are kept,
  * the least recently used dropped first; the default 64 chunks hold 4 minutes of song in 4 MiB.
  */
 import { LogMelExtractor, type LogMelConfig } from '../engine/log-mel.js'
@@ -24,7 +24,7 @@ type Chunk = {
 
 /** Options of the cache. */
 export type LogMelCacheOptions = {
-  /** Chunks of 256 frames kept, default 64 (4 MiB with 64 mels) */
+  /** Chunks of 256 frames kept, default 64 (6 MiB with 96 mels) */
   maxChunks?: number
 }
 

@@ -62,6 +62,9 @@ def gain(mel: np.ndarray, db: float) -> np.ndarray:
     return to_log(to_power(_check(mel)) * 10.0 ** (db / 10.0))
 
 
+PINK_LOWEST_HZ = 30.0  # pink noise's 1/f density is held flat below this (the mel bands reach 0 Hz)
+
+
 @functools.lru_cache(maxsize=None)
 def _noise_profile(color: str) -> tuple[np.ndarray, np.ndarray]:
     """(expected mel power per band for unit-variance noise, effective bins per band)."""
@@ -71,7 +74,7 @@ def _noise_profile(color: str) -> tuple[np.ndarray, np.ndarray]:
     if color == "white":
         psd = np.ones_like(freqs)
     elif color == "pink":
-        psd = 1.0 / np.maximum(freqs, F_MIN)
+        psd = 1.0 / np.maximum(freqs, PINK_LOWEST_HZ)
     else:
         raise ValueError(f"noise color must be 'white' or 'pink', got {color!r}")
     bin_power = hann_energy * psd  # E|X_k|^2 up to the overall scale, which add_noise sets from the SNR

@@ -30,12 +30,12 @@ from .music_sources import Clip, read_lyrics
 from .render import GM_PROGRAMS, normalise_loudness, render_midi
 from .smf import close_hanging_notes, read_midi, set_program, tempo_map
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: 96 mels from 0 Hz, floor 1e-10 (the pretrained taggers' front end)
 VARIANTS = {  # renders made per clip of each set
     "4q": ("audio",),
     "mirex": ("audio", "midi"),
-    "emopia": ("piano", "strings", "guitar"),
-    "vgmidi": ("piano", "strings"),
+    "emopia": ("piano",),  # one render each: the fine-tuned tagger already hears timbre; renders
+    "vgmidi": ("piano",),  # in other programs cost cache time the 3-hour training budget needs elsewhere
 }
 MAX_MIDI_SECONDS = {"mirex": 240.0}  # MIREX MIDI files are whole songs (up to 14 min): keep the first 4 min
 VGMIDI_DURATION_TOLERANCE = 0.05  # relative; see vgmidi_curve

@@ -23,7 +23,8 @@ async function median(fn, n = 30) {
   return times.sort((a, b) => a - b)[n >> 1]
 }
 
-const mel = new ort.Tensor('float32', Float32Array.from({ length: 64 * 384 }, () => Math.random() * 4 - 8), [1, 64, 384])
+const M = manifest.audio.n_mels
+const mel = new ort.Tensor('float32', Float32Array.from({ length: M * 384 }, () => Math.random() * 4 - 8), [1, M, 384])
 const ids = new ort.Tensor('int64', BigInt64Array.from({ length: 128 }, (_, i) => BigInt(i === 0 ? 2 : i === 127 ? 3 : 5 + i)), [1, 128])
 const mask = new ort.Tensor('int64', new BigInt64Array(128).fill(1n), [1, 128])
 const frames = new ort.Tensor('float32', new Float32Array(12 * D), [1, 12, D])

@@ -6,7 +6,7 @@ import pytest
 import soundfile as sf
 
 from model import prepare_data
-from model.audio import SAMPLE_RATE
+from model.audio import LOG_FLOOR, N_MELS, SAMPLE_RATE
 from model.data.music import crop, load_music, random_crop, random_window, window_starts
 from model.data.augment import AugmentConfig
 from model.data.cache import read_packed
@@ -58,7 +58,7 @@ def test_unreadable_audio_is_skipped_within_the_limit_and_rerun_builds_nothing(f
     test = load_music("test", sources=("4q",), cache=cache)
     assert [i.id for i in train] == ["4q:MTA"] and [i.id for i in test] == ["4q:MTB"]
     a = train[0]
-    assert a.log_mel.dtype == np.float16 and a.log_mel.shape == (64, 8 * 64)
+    assert a.log_mel.dtype == np.float16 and a.log_mel.shape == (N_MELS, 8 * 64)
     assert (a.valence, a.arousal, a.polarity, a.quadrant, a.label_kind) == (1.0, 1.0, 2, 1, "sign")
 
 
@@ -74,10 +74,10 @@ def test_a_missing_cache_names_the_command_that_builds_it(tmp_path):
 
 
 def test_crop_pads_past_the_end_with_silence():
-    mel = np.zeros((64, 100), np.float16)
+    mel = np.zeros((N_MELS, 100), np.float16)
     out = crop(mel, 50, 384)
-    assert out.shape == (64, 384) and out.dtype == np.float32
-    assert np.all(out[:, :50] == 0) and np.allclose(out[:, 50:], np.log(1e-6))
+    assert out.shape == (N_MELS, 384) and out.dtype == np.float32
+    assert np.all(out[:, :50] == 0) and np.allclose(out[:, 50:], np.log(LOG_FLOOR))
 
 
 def test_window_starts_tile_the_item_with_half_second_hops():
@@ -93,7 +93,7 @@ def test_random_windows_are_reproducible_and_inherit_clip_labels(fake_4q, monkey
     item = load_music("train", sources=("4q",), cache=cache)[0]
     m1, l1 = random_window(item, np.random.default_rng(5), config=AugmentConfig(p_tempo=1.0))
     m2, l2 = random_window(item, np.random.default_rng(5), config=AugmentConfig(p_tempo=1.0))
-    assert m1.shape == (64, 384) and np.array_equal(m1, m2) and l1 == l2
+    assert m1.shape == (N_MELS, 384) and np.array_equal(m1, m2) and l1 == l2
     assert (l1.valence, l1.arousal, l1.polarity) == (1.0, 1.0, 2)
     plain, lab = random_crop(item, np.random.default_rng(0))
-    assert plain.shape == (64, 384) and lab.kind == "sign"
+    assert plain.shape == (N_MELS, 384) and lab.kind == "sign"

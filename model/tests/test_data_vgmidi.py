@@ -8,7 +8,7 @@ import pytest
 from model.data.cache import vgmidi_curve
 from model.data.music import window_labels
 from model.data.records import Curve, MusicItem
-from model.audio import SAMPLE_RATE
+from model.audio import N_MELS, SAMPLE_RATE
 from model.data.render import GM_PROGRAMS, SOUNDFONT, render_midi
 from model.data.smf import (
     Event, Midi, MidiError, close_hanging_notes, measure_seconds, read_midi, set_program, tempo_map,
@@ -82,7 +82,7 @@ def test_vgmidi_bins_are_equal_time_slices_of_the_annotated_duration():
 
 def _curve_item(curve: Curve) -> MusicItem:
     return MusicItem("vgmidi:x:piano", "vgmidi:x", "vgmidi:x", "vgmidi", "piano", "train",
-                     np.zeros((64, 1000), np.float16), 0.0, 0.0, "continuous", 1, curve=curve)
+                     np.zeros((N_MELS, 1000), np.float16), 0.0, 0.0, "continuous", 1, curve=curve)
 
 
 def test_window_target_is_the_time_weighted_mean_of_the_curve():

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from model import export_onnx
+from model.audio import N_MELS
 from model.config import preset
 from model.model import EmotionModel, save_checkpoint
 
@@ -42,7 +43,7 @@ def test_graphs_have_contract_names_and_dynamic_axes(exported):
     assert [o.name for o in text.output] == ["token_states", "lyrics_polarity", "lyrics_va", "token_va"]
     assert dims(text.input[0]) == ["B", "L"]
     audio = onnx.load(str(exported / "onnx" / "audio_encoder.onnx")).graph
-    assert dims(audio.input[0]) == ["B", 64, "T"]
+    assert dims(audio.input[0]) == ["B", N_MELS, "T"]
     fusion = onnx.load(str(exported / "onnx" / "fusion.onnx")).graph
     assert [o.name for o in fusion.output] == ["polarity", "va", "audio_polarity", "audio_va"]
     assert dims(fusion.input[0])[:2] == ["B", "M"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from model.audio import N_MELS
 from model.config import preset
 from model.model import ConfigMismatchError, EmotionModel, load_checkpoint, save_checkpoint
 
@@ -15,7 +16,7 @@ def test_checkpoint_round_trip_rebuilds_the_same_model(tmp_path):
     save_checkpoint(tmp_path / "m.pt", m, training={"seconds": 1})
     m2, ckpt = load_checkpoint(tmp_path / "m.pt", expected=cfg)
     assert ckpt["training"] == {"seconds": 1} and m2.config == cfg
-    x = torch.randn(1, 64, 64)
+    x = torch.randn(1, N_MELS, 64)
     torch.testing.assert_close(m.encode_audio(x), m2.eval().encode_audio(x))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from model.audio import N_MELS
 from model.config import PRESETS, ModelConfig, preset
 from model.model import EmotionModel
 
@@ -30,7 +31,7 @@ def lyrics(batch: int = 2, length: int = 12, pad_from: int | None = None) -> tup
 def test_outputs_have_contract_shapes_for_a_6_second_window(model):
     ids, mask = lyrics(2, 12)
     with torch.no_grad():
-        out = model(ids, mask, torch.randn(2, 64, 384) - 6)
+        out = model(ids, mask, torch.randn(2, N_MELS, 384) - 6)
     d = model.config.dim
     expected = {"polarity": (2, 3), "va": (2, 2), "audio_polarity": (2, 3), "audio_va": (2, 2),
                 "lyrics_polarity": (2, 3), "lyrics_va": (2, 2), "token_va": (2, 12, 2),
@@ -43,23 +44,38 @@ def test_outputs_have_contract_shapes_for_a_6_second_window(model):
 def test_audio_encoder_gives_one_state_per_half_second(model):
     with torch.no_grad():
         for frames in (32, 384, 1024):
-            assert tuple(model.encode_audio(torch.randn(1, 64, frames)).shape) == (1, frames // 32, model.config.dim)
+            assert tuple(model.encode_audio(torch.randn(1, N_MELS, frames)).shape) == (1, frames // 32, model.config.dim)
+
+
+def test_a_stretch_with_context_either_side_gives_the_whole_encodings_inner_states(model):
+    """What the bridge's live path relies on: states from a stretch cut with encoder_context states of audio
+    either side equal those of the whole song; with one state less of context they do not."""
+    ctx = model.audio_encoder.context_states
+    g = torch.Generator().manual_seed(3)
+    mel = torch.randn(1, N_MELS, 32 * 40, generator=g) * 3 - 8
+    with torch.no_grad():
+        whole = model.encode_audio(mel)
+        lo, hi = 15, 27  # a 12-state window
+        cut = model.encode_audio(mel[:, :, 32 * (lo - ctx):32 * (hi + ctx)])[:, ctx:ctx + hi - lo]
+        short = model.encode_audio(mel[:, :, 32 * (lo - ctx + 1):32 * (hi + ctx - 1)])[:, ctx - 1:ctx - 1 + hi - lo]
+    assert torch.allclose(cut, whole[:, lo:hi], atol=1e-5)
+    assert (short - whole[:, lo:hi]).abs().max() > 1e-4
 
 
 def test_audio_encoder_rejects_time_not_a_multiple_of_32(model):
     with pytest.raises(AssertionError, match="multiple of 32"):
-        model.encode_audio(torch.randn(1, 64, 100))
+        model.encode_audio(torch.randn(1, N_MELS, 100))
 
 
 def test_audio_encoder_rejects_wrong_mel_count(model):
-    with pytest.raises(AssertionError, match=r"\(B, 64, T\)"):
+    with pytest.raises(AssertionError, match=rf"\(B, {N_MELS}, T\)"):
         model.encode_audio(torch.randn(1, 40, 384))
 
 
 def test_va_stays_in_range_even_for_extreme_inputs(model):
     ids, mask = lyrics(1, 8)
     with torch.no_grad():
-        out = model(ids, mask, torch.full((1, 64, 384), 40.0))
+        out = model(ids, mask, torch.full((1, N_MELS, 384), 40.0))
     for name in ("va", "audio_va", "lyrics_va", "token_va"):
         assert out[name].abs().max() <= 1.0 and torch.isfinite(out[name]).all(), name
 
@@ -83,7 +99,7 @@ def test_window_without_lyrics_gives_finite_fused_output(model):
     ids = torch.tensor([[2, 3, 0, 0]])
     mask = torch.tensor([[1, 1, 0, 0]])
     with torch.no_grad():
-        out = model(ids, mask, torch.randn(1, 64, 384) - 6)
+        out = model(ids, mask, torch.randn(1, N_MELS, 384) - 6)
     assert torch.isfinite(out["polarity"]).all() and torch.isfinite(out["va"]).all()
 
 
@@ -104,7 +120,7 @@ def test_ablations_build_and_run(switch):
     m = EmotionModel(cfg).eval()
     ids, mask = torch.tensor([[2, 7, 8, 3]]), torch.ones(1, 4, dtype=torch.long)
     with torch.no_grad():
-        out = m(ids, mask, torch.randn(1, 64, 384))
+        out = m(ids, mask, torch.randn(1, N_MELS, 384))
     assert out["polarity"].shape == (1, 3) and torch.isfinite(out["polarity"]).all()
 
 

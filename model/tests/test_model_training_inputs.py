@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from model import train_all, train_audio, train_common, train_fusion, train_text
+from model import train_all, train_audio, train_common, train_fusion, train_text, train_tune
 from model.config import preset
 from model.data.records import MusicItem
 from model.model import ConfigMismatchError, EmotionModel, save_checkpoint
@@ -63,10 +63,13 @@ def test_empty_lyrics_are_refused_not_trained_on():
         train_fusion.lyric_variants(model, tok, [item], np.random.default_rng(0))
 
 
-def test_audio_stage_refuses_a_text_checkpoint_with_another_config(monkeypatch, tmp_path):
-    save_checkpoint(tmp_path / "text.pt", EmotionModel(preset("studio", vocab_size=100)))
-    monkeypatch.setitem(train_common.STAGE_PATHS, "text", tmp_path / "text.pt")
+def test_audio_stages_refuse_a_previous_checkpoint_with_another_config(monkeypatch, tmp_path):
+    save_checkpoint(tmp_path / "other.pt", EmotionModel(preset("studio", vocab_size=100)))
+    monkeypatch.setitem(train_common.STAGE_PATHS, "text", tmp_path / "other.pt")
+    monkeypatch.setitem(train_common.STAGE_PATHS, "tune", tmp_path / "other.pt")
     monkeypatch.setattr(train_common, "RUNS_DIR", tmp_path / "runs")
+    with pytest.raises(ConfigMismatchError, match="vocab_size: checkpoint 100 vs code"):
+        train_tune.train(steps=1, teacher="mtat-musicnn")
     with pytest.raises(ConfigMismatchError, match="vocab_size: checkpoint 100 vs code"):
         train_audio.train(steps=1)
 

@@ -37,4 +37,16 @@ describe('HopLatency', () => {
     expect(h.waiting).toBe(1)
     expect(h.frame(4.0, 1040)?.lastSample).toBe(40)
   })
+  test('with an encoder lookahead a window is timed from the block that carries the audio it waits for past its end', () => {
+    const h = new HopLatency(0.5, 3, 2)
+    h.block(3.0, 0, 0) // the window ending at 3 s still waits for 2 s more
+    expect(h.waiting).toBe(0)
+    h.block(5.0, 2000, 0)
+    h.block(5.05, 2050, 0)
+    expect(h.frame(3.0, 2080)).toEqual({ at: 2080, complete: 30, lastSample: 80 })
+    h.block(5.5, 2500, 0)
+    h.segmentEnd(5.5, 2510) // stop: the window ending at 3.5 s is computable now, later ones are flushed
+    expect(h.frame(3.5, 2530)?.complete).toBe(20)
+    expect(h.frame(4.0, 2540)).toBeNull()
+  })
 })

@@ -44,7 +44,7 @@ describe('the panel in a songwriter\'s first hour (Chromium)', () => {
 
   beforeAll(async () => {
     bridge = await new FakeBridge({
-      snapshot: () => snapshot({ frames: held.frames, sections, conflicts, lyrics, duration: 56.4 }, status({ transport: held.transport })),
+      snapshot: () => snapshot({ frames: held.frames, sections, conflicts, lyrics, duration: 56.4 }, status({ transport: held.transport, lookahead: 5 })),
     }).start()
     ;({ browser, page, errors } = await openPanel(bridge.url, { viewport: SIZES[0]! }))
   })
@@ -73,7 +73,7 @@ describe('the panel in a songwriter\'s first hour (Chromium)', () => {
     await expect.poll(() => pending.isVisible()).toBe(true)
     expect(await pending.getAttribute('data-start')).toBe('20.00') // the newest reading
     const lag = page.locator('el-timeline .lag')
-    await expect.poll(() => lag.textContent()).toMatch(/Curve \d+\.\d s behind the play head: each reading is the middle of a 6 s window, so it waits for the\s+next 3 s of music/)
+    await expect.poll(() => lag.textContent()).toMatch(/Curve \d+\.\d s behind the play head: each reading is the middle of a 6 s window, so it waits for the\s+next 5 s of music/) // 3 s of the window and 2 s the encoder hears past it (the status's lookahead)
     expect(await page.locator('el-timeline .pending span').textContent()).toBe('analysing…')
     await screenshot(page, 'first-hour-playing-1400x900')
     // Readings catch up with the play head: nothing is pending and the keyboard hint is back.

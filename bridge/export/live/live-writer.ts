@@ -46,14 +46,14 @@ export type LiveWriterOptions = {
   rateHz?: number
   /** Per-lane target overrides, in lane order (e.g. [{ "track": 2, "fx": 1, "param": 5 }]) */
   targets?: LiveTarget[]
-  /** Seconds a frame may lag the play head and still be written, default 8 (window 6 s: centres trail by 3 s plus inference) */
+  /** Seconds a frame may lag the play head and still be written, default 10 (window 6 s and the encoder's 2 s past it: centres trail by 5 s plus inference) */
   maxLag?: Seconds
   /** Sends a packet; default a UDP socket to host:port (tests inject their own) */
   send?: (packet: Uint8Array) => Promise<void>
   /** Clock in milliseconds, default performance.now */
   now?: () => number
 }
-const defaults = { mapping: 'all-curves' as string | Mapping, maxLag: 8 }
+const defaults = { mapping: 'all-curves' as string | Mapping, maxLag: 10 }
 
 /** Events of a live writer. */
 export type LiveWriterEvents = {

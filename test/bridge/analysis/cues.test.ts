@@ -59,6 +59,15 @@ describe('tempo', () => {
     expect(estimateTempo(clicks(96, 12), RATE)).toBeCloseTo(96, -0.5)
   })
 
+  test("a long song's tempo is measured over its middle minute", () => {
+    // 90 bpm from 50 to 120 s (the middle minute is 60-120 s), 120 bpm around it: most of the song is at 120
+    const parts = [clicks(120, 50), clicks(90, 70), clicks(120, 60)]
+    const song = new Float32Array(parts.reduce((n, p) => n + p.length, 0))
+    parts.reduce((at, p) => (song.set(p, at), at + p.length), 0)
+    expect(estimateTempo(song, RATE)).toBeCloseTo(90, -0.5)
+    expect(estimateTempo(song, RATE, { maxSeconds: 180 })).toBeCloseTo(120, -0.5)
+  })
+
   test('gives no tempo for under 5 s or for a steady tone', () => {
     expect(estimateTempo(clicks(120, 3), RATE)).toBeNull()
     expect(estimateTempo(chords([[60, 64, 67]], 8), RATE)).toBeNull()

@@ -10,11 +10,11 @@ const dir = await mkdtemp(join(tmpdir(), 'emolane-decode-'))
 afterAll(() => rm(dir, { recursive: true, force: true }))
 const python = process.env.EMOLANE_PYTHON ?? '/usr/bin/python3'
 
-/** A 16-bit stereo WAV: 440 Hz on the left, silence on the right. */
-function wav(rate: number, seconds: number): Buffer {
+/** A 16-bit stereo WAV: a tone (440 Hz) on the left, silence on the right. */
+function wav(rate: number, seconds: number, hz = 440): Buffer {
   const frames = Math.round(rate * seconds)
   const data = Buffer.alloc(frames * 4)
-  for (let i = 0; i < frames; i++) data.writeInt16LE(Math.round(16000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 4)
+  for (let i = 0; i < frames; i++) data.writeInt16LE(Math.round(16000 * Math.sin((2 * Math.PI * hz * i) / rate)), i * 4)
   const h = Buffer.alloc(44)
   h.write('RIFF', 0)
   h.writeUInt32LE(36 + data.length, 4)
@@ -43,6 +43,17 @@ describe('decodeAudioFile', () => {
     expect(a.duration).toBeCloseTo(2, 2)
     // left at 16000/32768 amplitude, right silent: the mono mean has half the left's RMS
     expect(rms(a.pcm.subarray(1000, 30000))).toBeCloseTo((16000 / 32768 / Math.SQRT2) / 2, 2)
+  })
+
+  test("a 16 kHz file brought to 48 kHz keeps its top octave (the model hears it; the decoder's own upsampling lost up to 7 dB)", async () => {
+    const path = join(dir, 'high.wav')
+    await writeFile(path, wav(16000, 2, 6500))
+    const native = await decodeAudioFile(path)
+    const up = await decodeAudioFile(path, { sampleRate: 48000 })
+    expect(up.sampleRate).toBe(48000)
+    expect(up.duration).toBeCloseTo(2, 2)
+    const level = rms(up.pcm.subarray(3000, 90000)) / rms(native.pcm.subarray(1000, 30000))
+    expect(20 * Math.log10(level)).toBeGreaterThan(-0.5)
   })
 
   test('decodes the bundled MP3', async () => {

@@ -69,22 +69,44 @@ describe('EmotionModel', () => {
     expect(model.lyricsCacheStats.misses - before).toBe(1)
   })
 
-  test('the long-stretch audio path agrees with the per-window path', async () => {
+  test('the long-stretch audio path agrees with windows encoded with their context (and, without encoder context, alone)', async () => {
     const pcm = song(20)
     const first = -192
     const mel = model.logMel(pcm, { firstFrame: first, frames: Math.ceil(pcm.length / 250) - first + 192 })
     const states = await model.encodeAudio(mel, first)
     const starts = [0, 4, 8, 16, 24, 32] // state indices of window starts
     const fast = await model.runStates(starts.map((s) => ({ states: model.sliceStates(states, s), lyrics: '' })))
-    const naive = await model.run(starts.map((s) => ({ logMel: model.logMel(pcm, { firstFrame: first + s * 32, frames: 384 }).data, lyrics: '' })))
+    // each window with encoder_context states either side, as the live path encodes it: the same states
+    const ctx = model.manifest.audio.encoder_context ?? 0
+    const m = model.windowFrames / model.stride
+    const withContext = await model.runStates(
+      await Promise.all(
+        starts.map(async (s) => {
+          const from = first + (s - ctx) * model.stride
+          const frames = (m + 2 * ctx) * model.stride
+          const around = await model.encodeAudio(model.logMel(pcm, { firstFrame: from, frames }), from)
+          return { states: model.sliceStates(around, ctx), lyrics: '' }
+        }),
+      ),
+    )
+    // a window alone: the same where the encoder reads nothing past its window
+    const alone = ctx === 0 ? await model.run(starts.map((s) => ({ logMel: model.logMel(pcm, { firstFrame: first + s * 32, frames: 384 }).data, lyrics: '' }))) : null
     for (let i = 0; i < starts.length; i++) {
-      expect(Math.abs(fast[i]!.audio.valence - naive[i]!.audio.valence)).toBeLessThan(0.05)
-      for (let c = 0; c < 3; c++) expect(Math.abs(fast[i]!.audio.polarity[c]! - naive[i]!.audio.polarity[c]!)).toBeLessThan(0.05)
+      const near = (a: number, b: number, tol: number) => expect(Math.abs(a - b)).toBeLessThan(tol)
+      if (starts[i]! >= ctx) {
+        // the stretch's first states have silence, not the song's start, before them
+        near(fast[i]!.audio.valence, withContext[i]!.audio.valence, 1e-4)
+        for (let c = 0; c < 3; c++) near(fast[i]!.audio.polarity[c]!, withContext[i]!.audio.polarity[c]!, 1e-4)
+      }
+      if (alone) {
+        near(fast[i]!.audio.valence, alone[i]!.audio.valence, 0.05)
+        for (let c = 0; c < 3; c++) near(fast[i]!.audio.polarity[c]!, alone[i]!.audio.polarity[c]!, 0.05)
+      }
     }
   })
 
   test('rejects a window of the wrong size and NaN log-mel with clear errors', async () => {
-    await expect(model.run([{ logMel: new Float32Array(10), lyrics: '' }])).rejects.toThrow(/expected log-mel of 64x384/)
+    await expect(model.run([{ logMel: new Float32Array(10), lyrics: '' }])).rejects.toThrow(new RegExp(`expected log-mel of ${model.manifest.audio.n_mels}x384`))
     const bad = model.logMel(song(6)).data
     bad[5] = Number.NaN
     await expect(model.run([{ logMel: bad, lyrics: '' }])).rejects.toThrow(/non-finite/)

@@ -34,7 +34,7 @@ describe('WorkerModel', () => {
     const expected = await inProcess.run(input)
     const got = await threaded.run(input)
     expect(got).toEqual(expected)
-    expect(input[0]!.logMel.length).toBe(64 * 384) // copied, not transferred away
+    expect(input[0]!.logMel.length).toBe(inProcess.manifest.audio.n_mels * 384) // copied, not transferred away
     expect(threaded.info).toEqual(inProcess.info)
     expect(threaded.windowFrames).toBe(inProcess.windowFrames)
   })

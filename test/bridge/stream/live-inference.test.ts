@@ -7,9 +7,10 @@ import { loadManifest } from '../../../bridge/engine/manifest.js'
 import { LiveInference, type WindowModel } from '../../../bridge/stream/live-inference.js'
 import { LiveTimeline } from '../../../bridge/stream/live-timeline.js'
 
-/** A stand-in model that takes `delayMs` per batch and reads the window's loudness as valence. */
+/** A stand-in model that takes `delayMs` per batch and reads the window's loudness as valence (each window alone: no encoder context). */
 async function slowModel(delayMs: number): Promise<WindowModel & { batches: number[][] }> {
-  const manifest = await loadManifest(join(import.meta.dirname, '..', '..', '..', 'model'))
+  const shipped = await loadManifest(join(import.meta.dirname, '..', '..', '..', 'model'))
+  const manifest = { ...shipped, audio: { ...shipped.audio, encoder_context: 0 } }
   const mel = new LogMelExtractor(manifest.audio)
   const batches: number[][] = []
   return {

@@ -87,7 +87,7 @@ describe('LogMelCache', () => {
     t.write(0, sound(16000 * 300, 6))
     for (let k = 0; k < 600; k += 3) cache.window(firstFrameOf(k), 384)
     expect(cache.stats.chunks).toBe(8)
-    expect(cache.bytes).toBeLessThanOrEqual(8 * 256 * (64 * 4 + 1))
+    expect(cache.bytes).toBeLessThanOrEqual(8 * 256 * (audio.n_mels * 4 + 1))
   })
 
   test('a cleared timeline leaves nothing cached; a closed cache stops following writes', () => {

@@ -1,0 +1,171 @@
+"""The published music auto-taggers of ../shared/pretrained (Won et al. 2020 code, MIT): musicnn and FCN,
+written from that folder's README so that their state dicts load here and reproduce its fixture.
+
+Shapes: the taggers' front end makes (B, 96 mels, T) dB at 62.5 frames/s (hop 256, reflect-centred);
+ours feeds the same bands at 64 frames/s (hop 250, model/audio.py) as ln(mel + 1e-10), which
+`ln_mel_to_db` turns into the taggers' dB.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+TAGGER_N_FFT = 512
+TAGGER_HOP = 256  # 62.5 frames/s
+DB_PER_NEPER = 10.0 / math.log(10.0)  # 10 log10(x) = DB_PER_NEPER * ln(x)
+MUSICNN_CHANNELS = 753  # 561 front end + 3 x 64 back end
+
+
+class PretrainedWeightsError(RuntimeError):
+    """A pretrained file is missing, damaged, or does not fit the module; never trained around."""
+
+
+def ln_mel_to_db(ln_mel: torch.Tensor) -> torch.Tensor:
+    """ln(mel power) -> 10 log10(mel power), the taggers' scale."""
+    return ln_mel * DB_PER_NEPER
+
+
+def tagger_db_mel(pcm: torch.Tensor, window: torch.Tensor, fb: torch.Tensor) -> torch.Tensor:
+    """(B, N) 16 kHz PCM -> (B, 96, T) dB mel exactly as the taggers' torchaudio front end makes it:
+    centred STFT with reflect padding, n_fft 512, hop 256, power, @ fb (257, 96), 10 log10(max(., 1e-10))."""
+    pad = TAGGER_N_FFT // 2
+    x = F.pad(pcm[:, None, :], (pad, pad), mode="reflect")[:, 0]  # (B, N + 512)
+    frames = x.unfold(1, TAGGER_N_FFT, TAGGER_HOP)  # (B, T, 512)
+    spec = torch.fft.rfft(frames * window, dim=-1)  # (B, T, 257)
+    mel = (spec.real ** 2 + spec.imag ** 2) @ fb  # (B, T, 96)
+    return 10.0 * torch.log10(mel.clamp_min(1e-10)).transpose(1, 2)
+
+
+class ConvBN(nn.Module):
+    """Conv -> BatchNorm -> ReLU, the unit of every tagger here (2-D or 1-D by the conv given)."""
+
+    def __init__(self, conv: nn.Module, bn: nn.Module):
+        super().__init__()
+        self.conv, self.bn = conv, bn
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.relu(self.bn(self.conv(x)))
+
+
+class Musicnn(nn.Module):
+    """musicnn (Pons et al. 2018) as trained by Won et al.: (B, 96, T) dB mel -> 753 frame channels.
+
+    `frames` is the feature the emotion model builds on (753 x T at the input's frame rate);
+    `forward` adds the tagger's own summary and 50 sigmoid tags (the fixture check).
+    `mel_stride` > 1 slides the two tall timbral filters (95 % of the compute) over every n-th mel
+    position only before their max over mel: the same weights, a coarser max, n times less work
+    (the published model is mel_stride 1; the shipped encoder is fine-tuned with its own stride).
+    """
+
+    def __init__(self, n_mels: int = 96, n_tags: int = 50, mel_stride: int = 1):
+        super().__init__()
+        self.spec_bn = nn.BatchNorm2d(1)
+        timbral = [ConvBN(nn.Conv2d(1, 204, (int(f * n_mels), 7), stride=(mel_stride, 1), padding=(0, 3)),
+                          nn.BatchNorm2d(204))
+                   for f in (0.7, 0.4)]  # 67 and 38 mels tall
+        temporal = [ConvBN(nn.Conv1d(1, 51, k, padding=k // 2), nn.BatchNorm1d(51)) for k in (129, 65, 33)]
+        self.layers = nn.ModuleList(timbral + temporal)
+        self.layer1 = ConvBN(nn.Conv1d(561, 64, 7, padding=3), nn.BatchNorm1d(64))
+        self.layer2 = ConvBN(nn.Conv1d(64, 64, 7, padding=3), nn.BatchNorm1d(64))
+        self.layer3 = ConvBN(nn.Conv1d(64, 64, 7, padding=3), nn.BatchNorm1d(64))
+        self.dense1 = nn.Linear(2 * MUSICNN_CHANNELS, 200)
+        self.bn = nn.BatchNorm1d(200)
+        self.dense2 = nn.Linear(200, n_tags)
+
+    def frames(self, db_mel: torch.Tensor) -> torch.Tensor:
+        """(B, 96, T) dB -> (B, 753, T): front end (561) and the three residual back-end states."""
+        x = self.spec_bn(db_mel.unsqueeze(1))  # (B, 1, 96, T)
+        front = [layer(x).amax(dim=2) for layer in self.layers[:2]]  # max over mel: (B, 204, T) each
+        mean_mel = x.mean(dim=2)  # (B, 1, T)
+        front += [layer(mean_mel) for layer in self.layers[2:]]  # (B, 51, T) each
+        front = torch.cat(front, dim=1)  # (B, 561, T)
+        r1 = self.layer1(front)
+        r2 = self.layer2(r1) + r1
+        r3 = self.layer3(r2) + r2
+        return torch.cat([front, r1, r2, r3], dim=1)
+
+    def summary(self, frames: torch.Tensor) -> torch.Tensor:
+        """(B, 753, T) -> the 200-d embedding (max and mean over time, dense, BN, ReLU)."""
+        pooled = torch.cat([frames.amax(dim=2), frames.mean(dim=2)], dim=1)  # (B, 1506)
+        return F.relu(self.bn(self.dense1(pooled)))
+
+    def forward(self, db_mel: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(B, 96, T) dB -> (tags (B, 50) sigmoid, embedding (B, 200))."""
+        emb = self.summary(self.frames(db_mel))
+        return torch.sigmoid(self.dense2(emb)), emb
+
+
+class FCN(nn.Module):
+    """FCN (Choi et al. 2016) as trained by Won et al.: (B, 96, 1819) dB (29.1 s) -> 50 sigmoid tags."""
+
+    POOLS = ((2, 4), (2, 4), (2, 4), (3, 5), (4, 4))
+
+    def __init__(self, n_tags: int = 50):
+        super().__init__()
+        self.spec_bn = nn.BatchNorm2d(1)
+        widths = (1, 64, 128, 128, 128, 64)
+        for i in range(5):
+            setattr(self, f"layer{i + 1}", ConvBN(nn.Conv2d(widths[i], widths[i + 1], 3, padding=1),
+                                                 nn.BatchNorm2d(widths[i + 1])))
+        self.dense = nn.Linear(64, n_tags)
+
+    def forward(self, db_mel: torch.Tensor) -> torch.Tensor:
+        x = self.spec_bn(db_mel.unsqueeze(1))
+        for i, pool in enumerate(self.POOLS):
+            x = F.max_pool2d(getattr(self, f"layer{i + 1}")(x), pool)
+        return torch.sigmoid(self.dense(x.flatten(1)))  # (B, 64) after the last pool
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_state_dict(path: Path, sha256: str | None = None) -> dict[str, torch.Tensor]:
+    """Loads a pretrained state dict, refusing a missing file or a checksum that differs."""
+    if not path.parent.is_dir():
+        raise PretrainedWeightsError(f"pretrained folder {path.parent} is missing: the audio encoder starts from "
+                                     f"the published taggers there (see ../shared/pretrained/README.md)")
+    if not path.is_file():
+        raise PretrainedWeightsError(f"pretrained weights {path} are missing")
+    if sha256 is not None:
+        got = sha256_of(path)
+        if got != sha256:
+            raise PretrainedWeightsError(f"pretrained weights {path} have sha256 {got}, expected {sha256}: "
+                                         f"the file is damaged or another version")
+    try:
+        sd = torch.load(path, map_location="cpu")
+    except Exception as e:
+        raise PretrainedWeightsError(f"cannot read pretrained weights {path}: {e}") from e
+    if not isinstance(sd, dict) or not all(isinstance(v, torch.Tensor) for v in sd.values()):
+        raise PretrainedWeightsError(f"{path} is not a PyTorch state dict of tensors")
+    return sd
+
+
+def load_into(module: nn.Module, sd: dict[str, torch.Tensor], path: Path, skip_prefix: str = "spec.") -> None:
+    """Copies `sd` (less its STFT/mel buffers) into `module`; every key and shape must match, else the
+    error names the file and what differs."""
+    sd = {k: v for k, v in sd.items() if not k.startswith(skip_prefix)}
+    own = module.state_dict()
+    missing = sorted(set(own) - set(sd))
+    unexpected = sorted(set(sd) - set(own))
+    shapes = [f"{k}: file {tuple(sd[k].shape)} vs module {tuple(own[k].shape)}"
+              for k in sorted(set(own) & set(sd)) if sd[k].shape != own[k].shape]
+    if missing or unexpected or shapes:
+        parts = []
+        if missing:
+            parts.append(f"missing {missing[:6]}{' ...' if len(missing) > 6 else ''}")
+        if unexpected:
+            parts.append(f"unexpected {unexpected[:6]}{' ...' if len(unexpected) > 6 else ''}")
+        if shapes:
+            parts.append("shapes differ: " + "; ".join(shapes[:4]))
+        raise PretrainedWeightsError(f"{path} does not match {type(module).__name__}: " + ", ".join(parts))
+    module.load_state_dict(sd)
