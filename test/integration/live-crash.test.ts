@@ -91,8 +91,15 @@ describe('kill -9 during a stream, then a restart', () => {
     const restarted = await serve(args)
     second = restarted.child
     expect(restarted.log.join('')).toMatch(/restored \d+ frames/)
-    const res = await fetch(`http://127.0.0.1:${httpPort}/api/analysis`)
-    const analysis = (await res.json()) as { frames: Frame[]; lyrics: unknown[]; sections: { name: string }[] }
+    type Doc = { frames: Frame[]; lyrics: unknown[]; sections: { name: string }[] }
+    const read = async (): Promise<Doc> => (await (await fetch(`http://127.0.0.1:${httpPort}/api/analysis`)).json()) as Doc
+    // the sections are aggregated once the restored timeline has been analysed again (the windows at the
+    // kill point wait for the audio encoder's context, then are flushed): wait for them, not for a time
+    let analysis = await read()
+    for (const deadline = Date.now() + 30_000; analysis.sections.length === 0 && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 100))
+      analysis = await read()
+    }
     const after = new Map(analysis.frames.map((f) => [f.t, f]))
     for (const [t, f] of seen) expect(after.get(t), `frame at ${t} s`).toEqual(f)
     expect(analysis.lyrics).toEqual(lyricsSeen)
