@@ -53,6 +53,11 @@ export class TimelinePersistence {
   open(): { frames: number; problems: string[] } {
     const empty: ProjectState = { schema: 'emolane.project/1', hop: this.o.hop, model: this.o.model, frames: [], lyrics: [], sections: [], tempo: null, tempoMap: [], audio: [] }
     const { state, problems } = this.store.open(empty, sameStart)
+    const stale = state.frames.length > 0 && (state.model !== this.o.model || state.hop !== this.o.hop)
+    if (state.model !== this.o.model && state.frames.length) {
+      problems.push(`project frames were made by the model ${state.model}, this bridge runs ${this.o.model}: they are re-analysed from the stored audio`)
+      state.frames = []
+    }
     if (state.hop !== this.o.hop && state.frames.length) {
       problems.push(`project frames were made with a ${state.hop} s hop, this bridge uses ${this.o.hop} s: they are re-analysed from the stored audio`)
       state.frames = []
@@ -60,6 +65,8 @@ export class TimelinePersistence {
     for (const [a, b] of state.audio) this.synced.add(a, b)
     const audio = this.synced.toArray()
     this.timeline.restore({ ...state, audio }, (a, b) => this.store.readAudio(a, b))
+    // the project says the model and hop its frames now come from, so that the new frames are kept next time
+    if (stale) this.guard(() => this.store.compact(this.state()))
     this.follow()
     return { frames: state.frames.length, problems }
   }

@@ -89,7 +89,9 @@ describe('serve restarted on a damaged snapshot.json', () => {
     for (let i = 0; ; i++) {
       back = (await (await fetch(`${serve.url}api/analysis`)).json()) as Analysis
       const ts = new Set(back.frames.map((f) => f.t))
-      if ([...frames.keys()].every((t) => ts.has(t)) || i > 300) break
+      // the sections are aggregated after the restored frames are analysed again: wait for both
+      const names = new Set(back.sections.map((s) => s.name))
+      if (([...frames.keys()].every((t) => ts.has(t)) && shown.sections.every((s) => names.has(s.name))) || i > 300) break
       await new Promise((r) => setTimeout(r, 100))
     }
     const after = new Map(back.frames.map((f) => [f.t, f]))

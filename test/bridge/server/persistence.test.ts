@@ -11,10 +11,10 @@ afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
 
 const timeline = () => new LiveTimeline({ sampleRate: 16000, window: 6, hop: 0.5, maxDuration: 600, maxLyricLines: 100, maxSections: 100, keepUpPending: 4 })
 
-function persisted(dataDir: string): { timeline: LiveTimeline; persistence: TimelinePersistence; problems: string[] } {
+function persisted(dataDir: string, model = 'm@1'): { timeline: LiveTimeline; persistence: TimelinePersistence; problems: string[] } {
   const t = timeline()
   const problems: string[] = []
-  const persistence = new TimelinePersistence(t, { dataDir, project: 'song', persistAudio: false, audioSyncMs: 1000, hop: 0.5, model: 'm@1', problem: (m) => problems.push(m) })
+  const persistence = new TimelinePersistence(t, { dataDir, project: 'song', persistAudio: false, audioSyncMs: 1000, hop: 0.5, model, problem: (m) => problems.push(m) })
   problems.push(...persistence.open().problems)
   return { timeline: t, persistence, problems }
 }
@@ -111,4 +111,23 @@ describe('a damaged or missing snapshot.json loses nothing the feed had shown', 
     expect(fourth.timeline.lyrics).toEqual(shown.lyrics)
     fourth.persistence.close()
   })
+})
+
+test("frames made by another model are not restored but re-analysed, and the new model's frames are kept from then on", () => {
+  const data = tempDataDir()
+  dirs.push(data)
+  const first = persisted(data.dir, 'emolane-studio@0.1.0')
+  analysed(first, [0, 0.5])
+  first.persistence.close()
+  expect(persisted(data.dir, 'emolane-studio@0.1.0').timeline.frameList()).toHaveLength(2) // same model: kept
+
+  const second = persisted(data.dir, 'emolane-studio@0.2.0')
+  expect(second.problems).toEqual(['project frames were made by the model emolane-studio@0.1.0, this bridge runs emolane-studio@0.2.0: they are re-analysed from the stored audio'])
+  expect(second.timeline.frameList()).toEqual([])
+  analysed(second, [1])
+  // no close(), as after kill -9: the frames in the journal belong to the new model and come back
+  const third = persisted(data.dir, 'emolane-studio@0.2.0')
+  expect(third.problems).toEqual([])
+  expect(third.timeline.frameList().map((f) => f.t)).toEqual([1])
+  third.persistence.close()
 })
