@@ -79,6 +79,8 @@ describe('bounce watcher', () => {
     writeFileSync(join(dir, 'notes.txt'), 'not audio')
     const { watcher, heard } = await startWatcher(dir, 100)
     await waitFor(() => heard.length === 2)
+    // a timeline is kept once its analysis has returned, a moment after the file was heard
+    await waitFor(() => watcher.timelines.size === 2)
     expect([...watcher.timelines.keys()].map((f) => f.slice(dir.length + 1)).sort()).toEqual(['chorus-idea.wav', 'verse-idea.wav'])
   })
 
