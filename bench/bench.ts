@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path'
 import { loadSong } from '../bridge/cli/stream-command.js'
 import { UsageError } from '../bridge/cli/args.js'
 import { listedProviders } from '../bridge/engine/execution-provider.js'
-import { loadManifest, type AudioConfig } from '../bridge/engine/manifest.js'
+import { encoderContextSeconds } from '../bridge/engine/log-mel.js'
+import { loadManifest } from '../bridge/engine/manifest.js'
 import { defaultModelDir, packageRoot } from '../bridge/engine/model-dir.js'
 import { parseBenchOptions, usage, type BenchOptions } from './bench-options.js'
 import { summariseCpuProfiles, type ThreadProfile } from './cpu-profile.js'
@@ -25,8 +26,6 @@ import { ensureBenchSong } from './song.js'
 import { runStartup, type StartupResult } from './startup-bench.js'
 import { median, ratio, round } from './stats.js'
 
-/** Seconds of audio the bridge waits for past a window's end: the audio encoder's context (2 s for the musicnn encoder, 0 without). */
-const lookaheadOf = (a: AudioConfig): number => ((a.encoder_context ?? 0) * a.encoder_stride * a.hop) / a.sample_rate
 
 const log = (line: string): void => console.error(line)
 
@@ -177,7 +176,7 @@ async function main(argv: string[]): Promise<number> {
   const dataDir = join(outDir, `data-${process.pid}`)
   const session = o.parts.has('live') || o.parts.has('stall') || o.parts.has('soak') || o.parts.has('soak60') || o.parts.has('profile') ? await loadSong(song.wav, { rate: 48_000, lyrics: song.lrc, sections: song.sections }) : null
   const live = (opts: Omit<LiveRunOptions, 'dataDir' | 'device' | 'windowSeconds' | 'hopSeconds' | 'blockMs' | 'log'>): Promise<LiveRunResult> =>
-    runLive({ ...opts, dataDir, device: o.device, windowSeconds: manifest.audio.window_seconds, lookaheadSeconds: lookaheadOf(manifest.audio), hopSeconds: 0.5, blockMs: o.blockMs, log })
+    runLive({ ...opts, dataDir, device: o.device, windowSeconds: manifest.audio.window_seconds, lookaheadSeconds: encoderContextSeconds(manifest.audio), hopSeconds: 0.5, blockMs: o.blockMs, log })
   try {
     if (session) {
       const duration = session.pcm.length / session.sampleRate

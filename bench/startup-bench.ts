@@ -7,7 +7,8 @@
  */
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { isAbsolute, join, relative } from 'node:path'
+import { packageRoot } from '../bridge/engine/model-dir.js'
 import { sampleProcess } from './proc-stats.js'
 import { cliPath } from './serve-process.js'
 import { wavFile } from '../test/bridge/watch/wav-writer.js'
@@ -54,6 +55,9 @@ function timeProcess(cli: string, args: string[], env: NodeJS.ProcessEnv): Promi
   })
 }
 
+/** A path as the results file records it: relative to the package, so the file names no machine's folders. */
+const shown = (arg: string): string => (isAbsolute(arg) ? relative(packageRoot(), arg) : arg)
+
 /** Measures each command `runs` times, interleaved with the baseline. */
 export async function runStartup(song: BenchSong, outDir: string, o: { baselineCli: string | null; runs: number; device: string }, log: (line: string) => void = () => {}): Promise<StartupResult> {
   const oneSecond = join(outDir, 'one-second.wav')
@@ -67,7 +71,7 @@ export async function runStartup(song: BenchSong, outDir: string, o: { baselineC
   ]
   const base = o.baselineCli
   const baseEnv = base ? process.env : { ...process.env, EMOLANE_VERIFY_MODEL: 'always' }
-  const baseline = base ? `another build: ${base}` : 'this build hashing every model file (EMOLANE_VERIFY_MODEL=always)'
+  const baseline = base ? `another build: ${shown(base)}` : 'this build hashing every model file (EMOLANE_VERIFY_MODEL=always)'
   // one unmeasured run first, so the record of checked model files exists as after any first use
   await timeProcess(cliPath(), cases[2]!.args, process.env)
   const results: StartupCase[] = []
@@ -88,6 +92,7 @@ export async function runStartup(song: BenchSong, outDir: string, o: { baselineC
     const baseRss = med(theirs.map((r) => r.peakMB))
     results.push({
       ...c,
+      args: c.args.map(shown),
       wallMs: { runs: mine.map((r) => Math.round(r.ms)), median: wall === null ? null : Math.round(wall), baselineRuns: theirs.map((r) => Math.round(r.ms)), baselineMedian: baseWall === null ? null : Math.round(baseWall) },
       peakRssMB: { median: rss, baselineMedian: baseRss },
       xRealTime: c.audioSeconds && wall ? round(c.audioSeconds / (wall / 1000), 1) : null,

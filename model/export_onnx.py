@@ -12,7 +12,6 @@ from __future__ import annotations
 from . import train_common  # noqa: F401  first: sets OMP_WAIT_POLICY before torch loads
 
 import argparse
-import hashlib
 import json
 import shutil
 import subprocess
@@ -25,6 +24,7 @@ import numpy as np
 import torch
 
 from . import audio
+from .checksum import sha256_of
 from .config import ModelConfig, preset
 from .model import AudioGraph, EmotionModel, FusionGraph, TextGraph, load_checkpoint
 
@@ -60,14 +60,6 @@ PARITY_LYRICS = [
     "I walk alone through the rain tonight, my heart is broken and cold",
     "Dancing in the summer sun, we laugh and sing together",
 ]
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def tokenizer_vocab_size() -> int | None:
@@ -205,7 +197,7 @@ def write_manifest(model: EmotionModel, paths: dict[str, Path], out_dir: Path, t
     cfg = model.config
     files = {}
     for name, path in paths.items():
-        files[name] = {"path": path.relative_to(out_dir).as_posix(), "sha256": sha256(path),
+        files[name] = {"path": path.relative_to(out_dir).as_posix(), "sha256": sha256_of(path),
                        "bytes": path.stat().st_size, "inputs": GRAPHS[name]["inputs"],
                        "outputs": GRAPHS[name]["outputs"]}
     manifest = {

@@ -29,10 +29,28 @@ export function frontEndReach(c: Pick<LogMelConfig, 'n_fft' | 'hop' | 'pad_left'
   return [Math.max(0, c.pad_left), Math.max(0, c.n_fft - c.hop - c.pad_left)]
 }
 
-/** Samples a window's reading depends on before and after it: the front end's reach plus the audio encoder's context states (manifest `encoder_context`). */
-export function modelReach(c: Pick<LogMelConfig, 'n_fft' | 'hop' | 'pad_left'> & { encoder_stride: number; encoder_context?: number }): [before: number, after: number] {
+/** The first and last frame that read any sample of [a, b) (frame g starts at sample g*hop - pad_left and reads n_fft samples). */
+export function framesReading([a, b]: readonly [number, number], c: Pick<LogMelConfig, 'n_fft' | 'hop' | 'pad_left'>): [first: number, last: number] {
+  return [Math.floor((a + c.pad_left - c.n_fft) / c.hop) + 1, Math.ceil((b + c.pad_left) / c.hop) - 1]
+}
+
+/** What the manifest's `encoder_context` needs: the state width and the context states (0 when absent). */
+type EncoderContext = Pick<LogMelConfig, 'hop'> & { encoder_stride: number; encoder_context?: number }
+
+/** Samples of audio either side of its own that an audio-encoder state reads (manifest `encoder_context`; 0 without). */
+export function encoderContextSamples(c: EncoderContext): number {
+  return (c.encoder_context ?? 0) * c.encoder_stride * c.hop
+}
+
+/** The same in seconds at `sample_rate`: how long the live bridge waits past a window's end (2 s for the musicnn encoder). */
+export function encoderContextSeconds(c: EncoderContext & { sample_rate: number }): number {
+  return encoderContextSamples(c) / c.sample_rate
+}
+
+/** Samples a window's reading depends on before and after it: the front end's reach plus the audio encoder's context. */
+export function modelReach(c: Pick<LogMelConfig, 'n_fft' | 'hop' | 'pad_left'> & EncoderContext): [before: number, after: number] {
   const [before, after] = frontEndReach(c)
-  const context = (c.encoder_context ?? 0) * c.encoder_stride * c.hop
+  const context = encoderContextSamples(c)
   return [before + context, after + context]
 }
 

@@ -53,7 +53,7 @@ export class TimelinePersistence {
   open(): { frames: number; problems: string[] } {
     const empty: ProjectState = { schema: 'emolane.project/1', hop: this.o.hop, model: this.o.model, frames: [], lyrics: [], sections: [], tempo: null, tempoMap: [], audio: [] }
     const { state, problems } = this.store.open(empty, sameStart)
-    const stale = state.frames.length > 0 && (state.model !== this.o.model || state.hop !== this.o.hop)
+    const stored = state.frames.length
     if (state.model !== this.o.model && state.frames.length) {
       problems.push(`project frames were made by the model ${state.model}, this bridge runs ${this.o.model}: they are re-analysed from the stored audio`)
       state.frames = []
@@ -66,7 +66,7 @@ export class TimelinePersistence {
     const audio = this.synced.toArray()
     this.timeline.restore({ ...state, audio }, (a, b) => this.store.readAudio(a, b))
     // the project says the model and hop its frames now come from, so that the new frames are kept next time
-    if (stale) this.guard(() => this.store.compact(this.state()))
+    if (state.frames.length < stored) this.guard(() => this.store.compact(this.state()))
     this.follow()
     return { frames: state.frames.length, problems }
   }

@@ -8,7 +8,7 @@
  * Bounded: at most `maxChunks` chunks of 256 frames (4 s of song, 96 KiB with 96 mels) are kept,
  * the least recently used dropped first; the default 64 chunks hold 4 minutes of song in 4 MiB.
  */
-import { LogMelExtractor, type LogMelConfig } from '../engine/log-mel.js'
+import { framesReading, LogMelExtractor, type LogMelConfig } from '../engine/log-mel.js'
 import type { AudioTimeline } from './audio-timeline.js'
 import type { Range } from './interval-set.js'
 
@@ -88,10 +88,8 @@ export class LogMelCache {
   }
 
   /** Drops the frames that read any sample of [a, b). */
-  invalidate([a, b]: Range): void {
-    const { hop, pad_left: padLeft, n_fft: nFft } = this.config
-    const first = Math.floor((a + padLeft - nFft) / hop) + 1
-    const last = Math.ceil((b + padLeft) / hop) - 1
+  invalidate(range: Range): void {
+    const [first, last] = framesReading(range, this.config)
     for (let c = Math.floor(first / CHUNK_FRAMES); c <= Math.floor(last / CHUNK_FRAMES); c++) {
       const chunk = this.chunks.get(c)
       if (!chunk) continue

@@ -8,7 +8,7 @@
  * common (all of them at the default 0.5 s hop). Bounded: the least recently used states go first.
  */
 import type { AudioStates } from '../engine/emotion-model.js'
-import type { LogMel } from '../engine/log-mel.js'
+import { framesReading, type LogMel } from '../engine/log-mel.js'
 import type { AudioTimeline } from './audio-timeline.js'
 import type { Range } from './interval-set.js'
 import type { LogMelCache } from './log-mel-cache.js'
@@ -129,11 +129,11 @@ export class StateCache {
   }
 
   /** Drops the states that read any sample of [a, b): their own frames or their context's. */
-  private invalidate([a, b]: Range): void {
-    const { hop, pad_left: padLeft, n_fft: nFft } = this.model.manifest.audio
+  private invalidate(range: Range): void {
     const reach = this.context * this.stride
-    const firstFrame = Math.floor((a + padLeft - nFft) / hop) + 1 - reach
-    const lastFrame = Math.ceil((b + padLeft) / hop) - 1 + reach
+    const [first, last] = framesReading(range, this.model.manifest.audio)
+    const firstFrame = first - reach
+    const lastFrame = last + reach
     for (const key of [...this.states.keys()]) {
       if (key + this.stride - 1 >= firstFrame && key <= lastFrame) this.states.delete(key)
     }

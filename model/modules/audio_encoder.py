@@ -14,6 +14,16 @@ from torch import nn
 from ..config import ModelConfig
 
 
+
+def check_log_mel(log_mel: torch.Tensor, config: ModelConfig) -> None:
+    """(B, n_mels, T) with T a multiple of the encoder stride, else an AssertionError saying what came (skipped when tracing for export)."""
+    if torch.jit.is_tracing():
+        return
+    assert log_mel.dim() == 3 and log_mel.shape[1] == config.n_mels, \
+        f"log_mel must be (B, {config.n_mels}, T), got {tuple(log_mel.shape)}"
+    assert log_mel.shape[2] % config.encoder_stride == 0, \
+        f"log_mel T must be a multiple of {config.encoder_stride}, got {log_mel.shape[2]}"
+
 class Bottleneck(nn.Module):
     """1x1 reduce, 3x3 (carries the stride), 1x1 expand x4, plus a (projected) shortcut."""
 
@@ -66,11 +76,7 @@ class AudioEncoder(nn.Module):
         self.mel_std.copy_(std.clamp_min(1e-3))
 
     def forward(self, log_mel: torch.Tensor) -> torch.Tensor:
-        if not torch.jit.is_tracing():
-            assert log_mel.dim() == 3 and log_mel.shape[1] == self.config.n_mels, \
-                f"log_mel must be (B, {self.config.n_mels}, T), got {tuple(log_mel.shape)}"
-            assert log_mel.shape[2] % self.config.encoder_stride == 0, \
-                f"log_mel T must be a multiple of {self.config.encoder_stride}, got {log_mel.shape[2]}"
+        check_log_mel(log_mel, self.config)
         x = (log_mel - self.mel_mean[None, :, None]) / self.mel_std[None, :, None]
         x = self.stages(self.stem(x.unsqueeze(1)))  # (B, C, n_mels/32, T/32)
         x = x.mean(dim=2).transpose(1, 2)  # frequency pooled: (B, T/32, C)
@@ -166,9 +172,5 @@ class TaggerAudioEncoder(nn.Module):
         return self.adapter(features)
 
     def forward(self, log_mel: torch.Tensor) -> torch.Tensor:
-        if not torch.jit.is_tracing():
-            assert log_mel.dim() == 3 and log_mel.shape[1] == self.config.n_mels, \
-                f"log_mel must be (B, {self.config.n_mels}, T), got {tuple(log_mel.shape)}"
-            assert log_mel.shape[2] % self.config.encoder_stride == 0, \
-                f"log_mel T must be a multiple of {self.config.encoder_stride}, got {log_mel.shape[2]}"
+        check_log_mel(log_mel, self.config)
         return self.adapter(self.pooled_features(log_mel))

@@ -7,13 +7,14 @@ ours feeds the same bands at 64 frames/s (hop 250, model/audio.py) as ln(mel + 1
 """
 from __future__ import annotations
 
-import hashlib
 import math
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from ..checksum import sha256_of
 
 TAGGER_N_FFT = 512
 TAGGER_HOP = 256  # 62.5 frames/s
@@ -119,14 +120,6 @@ class FCN(nn.Module):
         for i, pool in enumerate(self.POOLS):
             x = F.max_pool2d(getattr(self, f"layer{i + 1}")(x), pool)
         return torch.sigmoid(self.dense(x.flatten(1)))  # (B, 64) after the last pool
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def read_state_dict(path: Path, sha256: str | None = None) -> dict[str, torch.Tensor]:

@@ -6,6 +6,7 @@ import type { Bridge } from '../../bridge/server/bridge.js'
 import { playInto } from '../../bridge/stream/file-player.js'
 import { openTarget } from '../../bridge/stream/stream-target.js'
 import { demoClip, FeedClient, sharedModel, startBridge, tempDataDir } from './live-helpers.js'
+import { encoderContextSeconds } from '../../bridge/engine/log-mel.js'
 
 const CLIP = 30
 const RATE = 16000
@@ -78,8 +79,7 @@ describe('the same clip over WebSocket (OSC packets + binary audio frames)', () 
     expect(inv.length).toBeGreaterThan(0)
     // windows are 6 s, the audio encoder hears `ctx` s past each edge (2 s for musicnn) and the front end 131
     // samples (8 ms) more: centres in [7 - ctx, 19 + ctx] hear the new take
-    const a = (await sharedModel()).manifest.audio
-    const ctx = ((a.encoder_context ?? 0) * a.encoder_stride * a.hop) / a.sample_rate
+    const ctx = encoderContextSeconds((await sharedModel()).manifest.audio)
     expect(Math.min(...inv.map((m) => m.start))).toBeCloseTo(7 - ctx, 6)
     expect(Math.max(...inv.map((m) => m.end))).toBeGreaterThan(18.5 + ctx)
 

@@ -11,6 +11,7 @@ import type { BridgeErrorInfo } from '../../bridge/server/protocol.js'
 import { playInto } from '../../bridge/stream/file-player.js'
 import { openTarget, type StreamTarget } from '../../bridge/stream/stream-target.js'
 import { demoClip, FeedClient, sharedModel, startBridge, until } from '../integration/live-helpers.js'
+import { encoderContextSeconds } from '../../bridge/engine/log-mel.js'
 
 const open: Bridge[] = []
 afterEach(async () => {
@@ -72,8 +73,7 @@ describe('the DAW restarts and sends time from zero', () => {
       expect(feed.of('transport').some((m) => m.state.time === 0 && m.state.playing)).toBe(true)
       // (block by block, as the take lands): every frame whose window the take touches (centres 0 .. 10.5 s, and
       // `ctx` s more that the audio encoder hears past a window)
-      const a = (await sharedModel()).manifest.audio
-      const ctx = ((a.encoder_context ?? 0) * a.encoder_stride * a.hop) / a.sample_rate
+      const ctx = encoderContextSeconds((await sharedModel()).manifest.audio)
       const invalidated = feed.of('invalidate')
       for (let t = 0; t <= 10.5 + ctx; t += 0.5) expect(invalidated.some((m) => m.start <= t && t < m.end), `frame ${t} invalidated`).toBe(true)
       const after = bridge.analysis().frames

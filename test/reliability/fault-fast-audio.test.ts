@@ -14,6 +14,7 @@ import type { LiveTimeline } from '../../bridge/stream/live-timeline.js'
 import { openTarget, type StreamTarget } from '../../bridge/stream/stream-target.js'
 import { sharedModel, startBridge, until } from '../integration/live-helpers.js'
 import { LONG } from './fuzz-support.js'
+import { encoderContextSeconds } from '../../bridge/engine/log-mel.js'
 
 const SPEED = 30
 /** Song time bounced at 30x: 40 s (1.3 s of wall time) in npm test, 10 minutes under test:long. */
@@ -60,15 +61,10 @@ describe(`audio at ${SPEED}x for ${SONG} s of song time, then ${LOOPS} loops ove
     const real = await sharedModel()
     // ~16 windows per second at most (8 per batch): 30x audio needs 60
     const slow = Object.create(real) as typeof real
-    slow.run = async (windows) => {
-      await new Promise((r) => setTimeout(r, 500))
-      return real.run(windows)
-    }
+    const pause = () => new Promise((r) => setTimeout(r, 500))
+    slow.run = async (windows) => (await pause(), real.run(windows))
     // the live path of a model with encoder context: cached states, then the fusion per batch
-    slow.runStates = async (windows) => {
-      await new Promise((r) => setTimeout(r, 500))
-      return real.runStates(windows)
-    }
+    slow.runStates = async (windows) => (await pause(), real.runStates(windows))
     bridge = await startBridge({ persist: false, statusThrottleMs: 100, idleFlushMs: 400, maxDuration: Math.max(1200, SONG + 10) }, { model: slow })
     bridge.on('status', (s) => statuses.push(s))
     bridge.on('frames', (frames) => frames.forEach((f) => emitted.push({ t: f.t, at: performance.now() })))
@@ -138,8 +134,7 @@ describe(`audio at ${SPEED}x for ${SONG} s of song time, then ${LOOPS} loops ove
       expect(frames.map((f) => f.t)).toEqual(Array.from({ length: hops }, (_, i) => i / 2))
       // current: every window inside the loop hears the last (silent) take, so all read the same; none kept an older take's reading
       // (a window ending at LOOP reads 8 ms past it, into the bounce, and the audio encoder `ctx` s more)
-      const a = (await sharedModel()).manifest.audio
-      const ctx = ((a.encoder_context ?? 0) * a.encoder_stride * a.hop) / a.sample_rate
+      const ctx = encoderContextSeconds((await sharedModel()).manifest.audio)
       const inside = frames.filter((f) => f.start >= 0 && f.end + ctx < LOOP)
       expect(inside.length).toBe(LOOP * 2 - 12 - 2 * ctx)
       const ref: Frame = inside[0]!

@@ -179,21 +179,15 @@ describe('a model that fails while running', () => {
     let failures = 2
     // the engine's own output check raises ModelOutputError on NaN; this model raises it twice
     const flaky = Object.create(real) as typeof real
-    flaky.run = async (windows) => {
+    const failTwice = (): void => {
       if (failures > 0) {
         failures--
         throw new ModelOutputError('fusion polarity holds non-finite values (NaN at index 0)')
       }
-      return real.run(windows)
     }
+    flaky.run = async (windows) => (failTwice(), real.run(windows))
     // the live path of a model with encoder context runs the fusion on cached states
-    flaky.runStates = async (windows) => {
-      if (failures > 0) {
-        failures--
-        throw new ModelOutputError('fusion polarity holds non-finite values (NaN at index 0)')
-      }
-      return real.runStates(windows)
-    }
+    flaky.runStates = async (windows) => (failTwice(), real.runStates(windows))
     const bridge = await startBridge({ persist: false }, { model: flaky })
     const errors: BridgeErrorInfo[] = []
     bridge.on('error', (e) => errors.push(e))
