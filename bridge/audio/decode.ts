@@ -1,6 +1,10 @@
-/** Decodes audio files (WAV, MP3, FLAC, Ogg Vorbis, AAC) to mono PCM at a given rate with node-web-audio-api. */
-import { readFile, stat } from 'node:fs/promises'
+/**
+ * Decodes audio files (WAV, MP3, FLAC, Ogg Vorbis, AAC) to mono PCM at a given rate: WAV with integer or
+ * float samples in blocks by wav-reader.ts, everything else with node-web-audio-api.
+ */
+import { open, readFile, stat } from 'node:fs/promises'
 import { DECLARED_RATE_RANGE, declaredSampleRate, mpegSampleRate } from './declared-rate.js'
+import { decodeWavBytes, decodeWavFile, isWav, WAV_HEADER_BYTES, WavFormatError, type WavPcm, type WavUnsupported } from './wav-reader.js'
 import { fsReason } from '../io/fs-error.js'
 import { resample } from '../stream/resampler.js'
 
@@ -41,20 +45,70 @@ export async function decodeAudioFile(path: string, options: DecodeOptions = {})
   }
   if (size > o.maxBytes) throw new AudioDecodeError(`audio file ${path} is ${size} bytes, more than the ${o.maxBytes} accepted`)
   if (size === 0) throw new AudioDecodeError(`audio file ${path} is empty (0 bytes)`)
+  const head = await readHead(path, Math.min(size, WAV_HEADER_BYTES))
+  if (isWav(head)) {
+    checkOptions(o)
+    checkDeclaredRate(head, path)
+    const wav = await wavOrNull(decodeWavFile(path, size, o.sampleRate), path, o.sampleRate)
+    if (wav) return wav
+  }
   const bytes = await readFile(path)
   return decodeAudioBytes(bytes, path, o)
+}
+
+/** The first `length` bytes of a file. */
+async function readHead(path: string, length: number): Promise<Uint8Array> {
+  try {
+    const handle = await open(path, 'r')
+    try {
+      const head = new Uint8Array(length)
+      const { bytesRead } = await handle.read(head, 0, length, 0)
+      return head.subarray(0, bytesRead)
+    } finally {
+      await handle.close()
+    }
+  } catch (cause) {
+    throw new AudioDecodeError(`cannot read audio file ${path}: ${fsReason(cause)}`, { cause })
+  }
+}
+
+function checkOptions(o: typeof defaults): void {
+  if (!Number.isInteger(o.sampleRate) || o.sampleRate < 3000 || o.sampleRate > 384_000) {
+    throw new RangeError(`sampleRate must be an integer in [3000, 384000] Hz, got ${o.sampleRate}`)
+  }
+}
+
+/** Refuses a header that declares an absurd rate (resampling a file that claims 1 Hz would allocate gigabytes). */
+function checkDeclaredRate(bytes: Uint8Array, name: string): { container: string; rate: number } | null {
+  const declared = declaredSampleRate(bytes)
+  if (declared && !(declared.rate >= DECLARED_RATE_RANGE.min && declared.rate <= DECLARED_RATE_RANGE.max)) {
+    throw new AudioDecodeError(`cannot decode ${name}: its ${declared.container} header declares a sample rate of ${declared.rate} Hz, expected ${DECLARED_RATE_RANGE.min}-${DECLARED_RATE_RANGE.max} Hz (a damaged file?)`)
+  }
+  return declared
+}
+
+/** The WAV reader's result as DecodedAudio; null where it leaves the file to the general decoder; a damaged header as AudioDecodeError. */
+async function wavOrNull(decoding: Promise<WavPcm | WavUnsupported>, name: string, rate: number): Promise<DecodedAudio | null> {
+  let wav: WavPcm | WavUnsupported
+  try {
+    wav = await decoding
+  } catch (cause) {
+    if (!(cause instanceof WavFormatError)) throw new AudioDecodeError(`cannot read audio file ${name}: ${fsReason(cause)}`, { cause })
+    throw new AudioDecodeError(`cannot decode ${name} as WAV: ${cause.message} (expected a header of RIFF chunks 'fmt ' then 'data')`, { cause })
+  }
+  if ('unsupported' in wav) return null
+  if (wav.pcm.length === 0) throw new AudioDecodeError(`${name} decodes to no samples (its WAV 'data' chunk holds no whole frame)`)
+  return { pcm: wav.pcm, sampleRate: rate, channels: wav.channels, duration: wav.pcm.length / rate }
 }
 
 /** Decodes an encoded file held in memory; `name` labels errors. */
 export async function decodeAudioBytes(bytes: Uint8Array, name: string, options: DecodeOptions = {}): Promise<DecodedAudio> {
   const o = { ...defaults, ...options }
-  if (!Number.isInteger(o.sampleRate) || o.sampleRate < 3000 || o.sampleRate > 384_000) {
-    throw new RangeError(`sampleRate must be an integer in [3000, 384000] Hz, got ${o.sampleRate}`)
-  }
-  const declared = declaredSampleRate(bytes)
-  if (declared && !(declared.rate >= DECLARED_RATE_RANGE.min && declared.rate <= DECLARED_RATE_RANGE.max)) {
-    // resampling a file that claims 1 Hz to 16 kHz would allocate gigabytes; no real recording has such a rate
-    throw new AudioDecodeError(`cannot decode ${name}: its ${declared.container} header declares a sample rate of ${declared.rate} Hz, expected ${DECLARED_RATE_RANGE.min}-${DECLARED_RATE_RANGE.max} Hz (a damaged file?)`)
+  checkOptions(o)
+  const declared = checkDeclaredRate(bytes, name)
+  if (isWav(bytes)) {
+    const wav = await wavOrNull(decodeWavBytes(bytes, o.sampleRate), name, o.sampleRate)
+    if (wav) return wav
   }
   // imported here, not at the top: the CLI's other commands (and --help) need none of its native addon
   const { OfflineAudioContext } = await import('node-web-audio-api')
@@ -74,10 +128,10 @@ export async function decodeAudioBytes(bytes: Uint8Array, name: string, options:
   }
   const channels = buffer.numberOfChannels
   const pcm = new Float32Array(buffer.length)
-  const scratch = new Float32Array(buffer.length)
+  const scale = 1 / channels
   for (let c = 0; c < channels; c++) {
-    buffer.copyFromChannel(scratch, c)
-    for (let i = 0; i < pcm.length; i++) pcm[i]! += scratch[i]! / channels
+    const channel = buffer.getChannelData(c)
+    for (let i = 0; i < pcm.length; i++) pcm[i] = pcm[i]! + channel[i]! * scale
   }
   if (pcm.length === 0) throw new AudioDecodeError(`${name} decodes to no samples`)
   const out = upsample ? resample(pcm, decodeRate, o.sampleRate) : pcm
