@@ -82,7 +82,7 @@ export function judgeGoals(m: GoalInput): Goal[] {
   goals.push({ id: 'startup-1s', goal: 'emolane analyze of a 1 s WAV <= 0.5 s, spawn to exit', measured: fmt(st?.oneSecondMs ?? null, 'ms'), pass: st?.oneSecondMs == null ? null : st.oneSecondMs <= 500 })
   goals.push({
     id: 'cli-song-100x',
-    goal: 'the 3-minute song with lyrics through emolane analyze <= 1.8 s wall (>= 100x real time), spawn to exit',
+    goal: 'the 3-minute song (44.1 kHz stereo WAV) with lyrics through emolane analyze <= 1.8 s wall (>= 100x real time), spawn to exit',
     measured: st?.songMs == null ? 'not measured' : `${(st.songMs / 1000).toFixed(2)} s, ${st.songXRealTime}x`,
     pass: st?.songMs == null ? null : st.songMs <= 1800,
   })

@@ -12,6 +12,8 @@ export const SONG_PARTS: PartKey[] = ['verse', 'chorus', 'bridge', 'verse', 'cho
 export type BenchSong = {
   /** 16 kHz stereo WAV as fluidsynth renders it */
   wav: string
+  /** the same song rendered at 44.1 kHz, as a DAW bounces it (the whole-process figures read both) */
+  wav44: string
   lrc: string
   sections: string
   /** seconds */
@@ -32,7 +34,7 @@ async function loadExamples(): Promise<typeof import('../examples/make-examples.
 /** Renders the song into `dir` unless an identical render is cached there. */
 export async function ensureBenchSong(dir: string): Promise<BenchSong> {
   const meta = join(dir, 'song.json')
-  const paths = { wav: join(dir, 'song.wav'), lrc: join(dir, 'song.lrc'), sections: join(dir, 'song-sections.csv') }
+  const paths = { wav: join(dir, 'song.wav'), wav44: join(dir, 'song-44k.wav'), lrc: join(dir, 'song.lrc'), sections: join(dir, 'song-sections.csv') }
   const key = SONG_PARTS.join(',')
   if (existsSync(meta) && Object.values(paths).every((p) => existsSync(p))) {
     try {
@@ -44,7 +46,9 @@ export async function ensureBenchSong(dir: string): Promise<BenchSong> {
   }
   let song
   try {
-    song = (await loadExamples()).writeSong(dir, 'song', SONG_PARTS)
+    const examples = await loadExamples()
+    song = examples.writeSong(dir, 'song', SONG_PARTS)
+    examples.renderWav(song.paths.midi, paths.wav44, 44_100)
   } catch (cause) {
     throw new Error(`cannot render the bench song with fluidsynth (needs fluidsynth and fluid-soundfont-gm): ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
   }

@@ -68,6 +68,8 @@ export async function runStartup(song: BenchSong, outDir: string, o: { baselineC
     { name: 'version', args: ['--version'], audioSeconds: null },
     { name: 'analyze 1 s', args: ['analyze', oneSecond, '--device', o.device, '--quiet', '--out', out], audioSeconds: 1 },
     { name: 'analyze song with lyrics', args: ['analyze', song.wav, '--lyrics', song.lrc, '--device', o.device, '--quiet', '--out', out], audioSeconds: song.duration },
+    // the case: a 44.1 kHz stereo bounce, decoded and resampled inside the process
+    { name: 'analyze 44.1 kHz song with lyrics', args: ['analyze', song.wav44, '--lyrics', song.lrc, '--device', o.device, '--quiet', '--out', out], audioSeconds: song.duration },
   ]
   const base = o.baselineCli
   const baseEnv = base ? process.env : { ...process.env, EMOLANE_VERIFY_MODEL: 'always' }

@@ -1,8 +1,9 @@
 /** The audio-analysis operations answered by a worker thread (analysis-worker.ts), started again if it dies. */
 import { Worker } from 'node:worker_threads'
+import { AudioDecodeError, type DecodedAudio } from '../audio/decode.js'
 import { WorkerRpc } from '../engine/worker-rpc.js'
 import { workerUrl } from '../engine/worker-script.js'
-import type { AudioAnalysisRunner, BlockFeaturesRequest, CuesRequest, DetectRequest } from './audio-analysis-ops.js'
+import type { AudioAnalysisRunner, BlockFeaturesRequest, CuesRequest, DecodeRequest, DetectRequest } from './audio-analysis-ops.js'
 import type { MusicalCues, SectionSpan } from './types.js'
 
 /** Runs section detection and cue measurement on its own thread. */
@@ -21,7 +22,7 @@ export class AnalysisThread implements AudioAnalysisRunner {
 
   private static async spawn(): Promise<WorkerRpc> {
     const worker = new Worker(await workerUrl('analysis-worker'), { name: 'emolane-analysis', resourceLimits: { maxYoungGenerationSizeMb: 4 } })
-    return new WorkerRpc(worker, 'analysis thread')
+    return new WorkerRpc(worker, 'analysis thread', { AudioDecodeError })
   }
 
   async blockFeatures(r: BlockFeaturesRequest): Promise<Float64Array> {
@@ -34,6 +35,11 @@ export class AnalysisThread implements AudioAnalysisRunner {
 
   async cues(r: CuesRequest): Promise<MusicalCues> {
     return (await this.worker()).call('cues', r, [r.pcm.buffer as ArrayBuffer])
+  }
+
+  /** Decodes an audio file on this thread (see decodeAudioFile); its errors arrive as AudioDecodeError. */
+  async decode(r: DecodeRequest): Promise<DecodedAudio> {
+    return (await this.worker()).call('decode', r)
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,10 @@
 /**
  * The analysis thread: reads audio for section detection and conflict cues (FFTs over whole
- * stretches of the song) away from the bridge's main thread. Started by AnalysisThread.
+ * stretches of the song) away from the bridge's main thread, and decodes audio files for `analyze`
+ * while the main thread loads the model. Started by AnalysisThread.
  */
-import { blockFeaturesOp, cuesOp, detectOp, type BlockFeaturesRequest, type CuesRequest, type DetectRequest } from './audio-analysis-ops.js'
+import { decodeAudioFile } from '../audio/decode.js'
+import { blockFeaturesOp, cuesOp, detectOp, type BlockFeaturesRequest, type CuesRequest, type DecodeRequest, type DetectRequest } from './audio-analysis-ops.js'
 import { serveRpc, Transfer } from '../engine/worker-rpc.js'
 
 serveRpc({
@@ -12,4 +14,8 @@ serveRpc({
   },
   detect: (r: DetectRequest) => detectOp(r),
   cues: (r: CuesRequest) => cuesOp(r),
+  async decode(r: DecodeRequest) {
+    const audio = await decodeAudioFile(r.path, { sampleRate: r.sampleRate })
+    return new Transfer(audio, [audio.pcm.buffer as ArrayBuffer])
+  },
 })

@@ -1,6 +1,7 @@
 /** `emolane analyze` without the terminal: decode a file, read lyrics and sections, analyse. */
 import { basename } from 'node:path'
-import { decodeAudioFile } from '../audio/decode.js'
+import { AudioDecodeError, decodeAudioFile, type DecodedAudio } from '../audio/decode.js'
+import { AnalysisThread } from './analysis-thread.js'
 import { EmotionModel, type EmotionModelOptions, type EngineInfo } from '../engine/emotion-model.js'
 import { loadManifest } from '../engine/manifest.js'
 import { defaultModelDir } from '../engine/model-dir.js'
@@ -38,20 +39,27 @@ export type AnalyzeFileOptions = {
 export async function analyzeFile(audioPath: string, options: AnalyzeFileOptions = {}): Promise<Analysis> {
   const progress = options.onProgress ?? (() => {})
   const preset = typeof options.preset === 'object' ? options.preset : await loadPreset(options.preset ?? 'default')
-  // decode and read the text files before loading the model: a bad input fails in a second
   const rate = options.model?.sampleRate ?? (await loadManifest(options.modelOptions?.modelDir ?? defaultModelDir())).audio.sample_rate
   progress({ phase: 'decode', done: 0, total: 1 })
-  const audio = await decodeAudioFile(audioPath, { sampleRate: rate })
-  progress({ phase: 'decode', done: 1, total: 1 })
-  const spans = options.sectionsPath ? await loadSections(options.sectionsPath, { duration: audio.duration, tempo: options.tempo, encoding: options.encoding }) : []
-  const lyrics = options.lyricsPath ? await loadLyrics(options.lyricsPath, { duration: audio.duration, sections: spans.length > 0 ? spans : undefined, encoding: options.encoding }) : []
-  const empty = options.lyricsPath ? noLyricsWarning(options.lyricsPath, lyrics) : null
-  if (empty) options.onWarning?.(empty)
-  progress({ phase: 'load', done: 0, total: 1 })
-  const model = options.model ?? (await EmotionModel.load(options.modelOptions))
-  progress({ phase: 'load', done: 1, total: 1 })
-  options.onModel?.(model.info)
+  // the file decodes on another thread while this one loads the model (onnxruntime opens its sessions
+  // synchronously): a 3-minute song's decode costs no wall time; a bad input still fails within a second
+  const decoding = decodeOffThread(audioPath, rate)
+  const loading = options.model ? Promise.resolve(options.model) : EmotionModel.load(options.modelOptions)
+  // its failure is reported below, after the input's (a rejection nobody awaits yet would end the process)
+  loading.catch(() => undefined)
+  const loaded = !options.model
+  let model: AnalysisModel | null = null
   try {
+    const audio = await decoding
+    progress({ phase: 'decode', done: 1, total: 1 })
+    const spans = options.sectionsPath ? await loadSections(options.sectionsPath, { duration: audio.duration, tempo: options.tempo, encoding: options.encoding }) : []
+    const lyrics = options.lyricsPath ? await loadLyrics(options.lyricsPath, { duration: audio.duration, sections: spans.length > 0 ? spans : undefined, encoding: options.encoding }) : []
+    const empty = options.lyricsPath ? noLyricsWarning(options.lyricsPath, lyrics) : null
+    if (empty) options.onWarning?.(empty)
+    progress({ phase: 'load', done: 0, total: 1 })
+    model = await loading
+    progress({ phase: 'load', done: 1, total: 1 })
+    options.onModel?.(model.info)
     return await analyzePcm({
       pcm: audio.pcm,
       model,
@@ -64,6 +72,21 @@ export async function analyzeFile(audioPath: string, options: AnalyzeFileOptions
       onProgress: progress,
     })
   } finally {
-    if (!options.model) await model.close()
+    // a model loaded here is closed whatever happened, also when the input failed while it was loading
+    if (loaded) await (model ?? (await loading.catch(() => null)))?.close()
+  }
+}
+
+/** decodeAudioFile on the analysis thread; here where that thread cannot start or dies (its script missing, say). */
+async function decodeOffThread(path: string, sampleRate: number): Promise<DecodedAudio> {
+  const thread = await AnalysisThread.start().catch(() => null)
+  if (!thread) return decodeAudioFile(path, { sampleRate })
+  try {
+    return await thread.decode({ path, sampleRate })
+  } catch (err) {
+    if (err instanceof AudioDecodeError || err instanceof RangeError) throw err
+    return decodeAudioFile(path, { sampleRate })
+  } finally {
+    await thread.close()
   }
 }

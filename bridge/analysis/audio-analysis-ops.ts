@@ -13,6 +13,8 @@ export type BlockFeaturesRequest = { slice: Float32Array; sliceStart: number; sa
 export type DetectRequest = { raw: Float64Array; duration: Seconds; options: DetectOptions }
 /** Cues of a section's audio. */
 export type CuesRequest = { pcm: Float32Array; sampleRate: number; tempoBpm: number | null }
+/** An audio file to decode to mono at `sampleRate` (Hz). */
+export type DecodeRequest = { path: string; sampleRate: number }
 
 /** What runs the operations: a worker thread, or this thread. A request's buffers may be handed over (detached): pass fresh ones. */
 export interface AudioAnalysisRunner {

@@ -19,7 +19,7 @@ const heavy = ['onnxruntime-node', 'node-web-audio-api', `${join('node_modules',
 beforeAll(async () => {
   await writeFile(preload, "process.on('exit', () => require('node:fs').writeFileSync(process.env.EMOLANE_TEST_LOADED, JSON.stringify(Object.keys(require('node:module')._cache))))\n")
   // split per command, as esbuild.config.mjs builds dist/
-  await esbuild.build({ entryPoints: { cli: join(root, 'bridge/cli.ts') }, outdir: out, bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' })
+  await esbuild.build({ entryPoints: { cli: join(root, 'bridge/cli.ts'), 'analysis-worker': join(root, 'bridge/analysis/analysis-worker.ts') }, outdir: out, bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' })
 }, 120_000)
 
 let runs = 0
