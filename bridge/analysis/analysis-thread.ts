@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads'
 import { AudioDecodeError, type DecodedAudio } from '../audio/decode.js'
 import { WorkerRpc } from '../engine/worker-rpc.js'
 import { workerUrl } from '../engine/worker-script.js'
-import type { AudioAnalysisRunner, BlockFeaturesRequest, CuesRequest, DecodeRequest, DetectRequest } from './audio-analysis-ops.js'
+import type { AudioAnalysisRunner, BlockFeaturesRequest, CuesRequest, DecodeRequest, DetectRequest, SongReading, SongRequest } from './audio-analysis-ops.js'
 import type { MusicalCues, SectionSpan } from './types.js'
 
 /** Runs section detection and cue measurement on its own thread. */
@@ -37,7 +37,12 @@ export class AnalysisThread implements AudioAnalysisRunner {
     return (await this.worker()).call('cues', r, [r.pcm.buffer as ArrayBuffer])
   }
 
-  /** Decodes an audio file on this thread (see decodeAudioFile); its errors arrive as AudioDecodeError. */
+  async song(r: SongRequest): Promise<SongReading> {
+    // samples in shared memory are read there as they are; others are handed over
+    return (await this.worker()).call('song', r, r.pcm.buffer instanceof SharedArrayBuffer ? [] : [r.pcm.buffer as ArrayBuffer])
+  }
+
+  /** Decodes an audio file on this thread (see decodeAudioFile; the samples come back in shared memory); its errors arrive as AudioDecodeError. */
   async decode(r: DecodeRequest): Promise<DecodedAudio> {
     return (await this.worker()).call('decode', r)
   }

@@ -4,7 +4,7 @@
  * while the main thread loads the model. Started by AnalysisThread.
  */
 import { decodeAudioFile } from '../audio/decode.js'
-import { blockFeaturesOp, cuesOp, detectOp, type BlockFeaturesRequest, type CuesRequest, type DecodeRequest, type DetectRequest } from './audio-analysis-ops.js'
+import { blockFeaturesOp, cuesOp, detectOp, songOp, type SongRequest, type BlockFeaturesRequest, type CuesRequest, type DecodeRequest, type DetectRequest } from './audio-analysis-ops.js'
 import { serveRpc, Transfer } from '../engine/worker-rpc.js'
 
 serveRpc({
@@ -14,8 +14,9 @@ serveRpc({
   },
   detect: (r: DetectRequest) => detectOp(r),
   cues: (r: CuesRequest) => cuesOp(r),
+  song: (r: SongRequest) => songOp(r),
   async decode(r: DecodeRequest) {
-    const audio = await decodeAudioFile(r.path, { sampleRate: r.sampleRate })
-    return new Transfer(audio, [audio.pcm.buffer as ArrayBuffer])
+    // in shared memory: the calling thread hands the samples back for sections and tempo without a copy
+    return decodeAudioFile(r.path, { sampleRate: r.sampleRate, shared: true })
   },
 })

@@ -7,8 +7,7 @@ import { smoothedCurve } from './smoothing.js'
 import { buildFrame } from './frames.js'
 import { lyricContext } from './lyric-context.js'
 import { defaultPreset, type AnalysisPreset, type AudioPath } from './presets.js'
-import { detectSections } from './section-detection.js'
-import { estimateTempo } from './tempo.js'
+import { inProcessAnalysis, songOp, type AudioAnalysisRunner, type SongRequest } from './audio-analysis-ops.js'
 import { analyzeTimeline } from './timeline.js'
 import type { Analysis, LyricLine, SectionSpan } from './types.js'
 import { planWindows } from './windows.js'
@@ -32,6 +31,8 @@ export type AnalyzePcmOptions = {
   audioPath?: AudioPath
   /** Audio source recorded in the document, default 'memory' */
   source?: string
+  /** Where the song's sections and tempo are read (the analysis thread, beside the model's work); default this thread */
+  runner?: AudioAnalysisRunner
   /** Windows per model call between progress reports, default 64 */
   progressEvery?: number
   onProgress?: (p: AnalysisProgress) => void
@@ -50,12 +51,17 @@ export async function analyzePcm(options: AnalyzePcmOptions): Promise<Analysis> 
   const fps = model.framesPerSecond
   const stride = model.stride
 
-  progress({ phase: 'sections', done: 0, total: 1 })
-  const spans = options.spans && options.spans.length > 0 ? options.spans : detectSections(pcm, rate, { minSectionSeconds: preset.minSectionSeconds })
-  progress({ phase: 'sections', done: 1, total: 1 })
+  const givenTempo = options.tempo ?? null
+  const given = options.spans && options.spans.length > 0 ? options.spans : null
+  // sections and tempo are read from the audio alone: on the analysis thread they cost no wall time
+  // while this thread runs the audio encoder (a thread that fails hands the work back here)
+  const song: SongRequest = { pcm, sampleRate: rate, detect: given ? null : { minSectionSeconds: preset.minSectionSeconds }, tempo: givenTempo === null }
+  const runner = options.runner ?? inProcessAnalysis
+  const shared = runner === inProcessAnalysis || pcm.buffer instanceof SharedArrayBuffer
+  const reading = runner.song(shared ? song : { ...song, pcm: pcm.slice() }).catch(() => songOp(song))
+  reading.catch(() => undefined) // awaited below, after the encoder
 
   const plans = planWindows(duration, { window: model.windowSeconds, hop: preset.hopSeconds })
-  const contexts = plans.map((p) => lyricContext(lyrics, p.start, p.end, spans))
   const startFrame = (s: number) => Math.round(s * fps)
   // the long-stretch path slices encoder states, so window starts must fall on the state grid
   const aligned = plans.every((p) => startFrame(p.start) % stride === 0)
@@ -71,6 +77,12 @@ export async function analyzePcm(options: AnalyzePcmOptions): Promise<Analysis> 
   const mel = model.logMel(pcm, { firstFrame, frames: lastFrame - firstFrame })
   const states = path === 'fast' ? await model.encodeAudio(mel, firstFrame) : null
   progress({ phase: 'features', done: 1, total: 1 })
+
+  progress({ phase: 'sections', done: 0, total: 1 })
+  const read = await reading
+  const spans = given ?? read.spans!
+  progress({ phase: 'sections', done: 1, total: 1 })
+  const contexts = plans.map((p) => lyricContext(lyrics, p.start, p.end, spans))
 
   const outputs: WindowOutput[] = []
   const floor = model.manifest.audio.log_floor
@@ -95,7 +107,6 @@ export async function analyzePcm(options: AnalyzePcmOptions): Promise<Analysis> 
   const frames = plans.map((p, i) => buildFrame(p, outputs[i]!))
 
   progress({ phase: 'summary', done: 0, total: 1 })
-  const givenTempo = options.tempo ?? null
   const timeline = await analyzeTimeline({
     frames,
     spans,
@@ -106,7 +117,7 @@ export async function analyzePcm(options: AnalyzePcmOptions): Promise<Analysis> 
     model,
     preset,
   })
-  const tempo = givenTempo ?? estimateTempo(pcm, rate)
+  const tempo = givenTempo ?? read.tempoBpm
   progress({ phase: 'summary', done: 1, total: 1 })
   // `trained` rides along so that readers see an untrained export for what it is
   const info = documentModelInfo(model.info)

@@ -43,7 +43,8 @@ export async function analyzeFile(audioPath: string, options: AnalyzeFileOptions
   progress({ phase: 'decode', done: 0, total: 1 })
   // the file decodes on another thread while this one loads the model (onnxruntime opens its sessions
   // synchronously): a 3-minute song's decode costs no wall time; a bad input still fails within a second
-  const decoding = decodeOffThread(audioPath, rate)
+  const thread = await AnalysisThread.start().catch(() => null)
+  const decoding = decodeOn(thread, audioPath, rate)
   const loading = options.model ? Promise.resolve(options.model) : EmotionModel.load(options.modelOptions)
   // its failure is reported below, after the input's (a rejection nobody awaits yet would end the process)
   loading.catch(() => undefined)
@@ -70,23 +71,22 @@ export async function analyzeFile(audioPath: string, options: AnalyzeFileOptions
       audioPath: options.audioPath,
       source: basename(audioPath),
       onProgress: progress,
+      runner: thread ?? undefined,
     })
   } finally {
+    await thread?.close()
     // a model loaded here is closed whatever happened, also when the input failed while it was loading
     if (loaded) await (model ?? (await loading.catch(() => null)))?.close()
   }
 }
 
 /** decodeAudioFile on the analysis thread; here where that thread cannot start or dies (its script missing, say). */
-async function decodeOffThread(path: string, sampleRate: number): Promise<DecodedAudio> {
-  const thread = await AnalysisThread.start().catch(() => null)
+async function decodeOn(thread: AnalysisThread | null, path: string, sampleRate: number): Promise<DecodedAudio> {
   if (!thread) return decodeAudioFile(path, { sampleRate })
   try {
     return await thread.decode({ path, sampleRate })
   } catch (err) {
     if (err instanceof AudioDecodeError || err instanceof RangeError) throw err
     return decodeAudioFile(path, { sampleRate })
-  } finally {
-    await thread.close()
   }
 }

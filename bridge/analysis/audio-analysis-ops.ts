@@ -4,7 +4,8 @@
  * (analysis-worker.ts) or in-process with the same results.
  */
 import { measureCues } from './cues.js'
-import { BlockGeometry, blockFeaturesIn, FEATURE_DIMS, sectionsFromFeatures, type DetectOptions } from './section-detection.js'
+import { BlockGeometry, blockFeaturesIn, detectSections, FEATURE_DIMS, sectionsFromFeatures, type DetectOptions } from './section-detection.js'
+import { estimateTempo } from './tempo.js'
 import type { MusicalCues, SectionSpan, Seconds } from './types.js'
 
 /** Raw features of blocks [from, to) of a signal of `samples` samples, from its samples in `slice` (starting at `sliceStart`). */
@@ -15,6 +16,10 @@ export type DetectRequest = { raw: Float64Array; duration: Seconds; options: Det
 export type CuesRequest = { pcm: Float32Array; sampleRate: number; tempoBpm: number | null }
 /** An audio file to decode to mono at `sampleRate` (Hz). */
 export type DecodeRequest = { path: string; sampleRate: number }
+/** A whole song read once by `analyze`: its sections (with `detect`; none were given) and its tempo (with `tempo`; none was given). */
+export type SongRequest = { pcm: Float32Array; sampleRate: number; detect: DetectOptions | null; tempo: boolean }
+/** What a SongRequest found; null where it was not asked for (or, for the tempo, where there is no beat). */
+export type SongReading = { spans: SectionSpan[] | null; tempoBpm: number | null }
 
 /** What runs the operations: a worker thread, or this thread. A request's buffers may be handed over (detached): pass fresh ones. */
 export interface AudioAnalysisRunner {
@@ -22,6 +27,7 @@ export interface AudioAnalysisRunner {
   blockFeatures(request: BlockFeaturesRequest): Promise<Float64Array>
   detect(request: DetectRequest): Promise<SectionSpan[]>
   cues(request: CuesRequest): Promise<MusicalCues>
+  song(request: SongRequest): Promise<SongReading>
   close(): Promise<void>
 }
 
@@ -46,10 +52,16 @@ export function cuesOp(r: CuesRequest): MusicalCues {
   return measureCues(r.pcm, r.sampleRate, { tempoBpm: r.tempoBpm })
 }
 
+/** Sections and tempo of a whole song. */
+export function songOp(r: SongRequest): SongReading {
+  return { spans: r.detect ? detectSections(r.pcm, r.sampleRate, r.detect) : null, tempoBpm: r.tempo ? estimateTempo(r.pcm, r.sampleRate) : null }
+}
+
 /** The operations on the calling thread (the fallback, and `analysisThread: 'main'`). */
 export const inProcessAnalysis: AudioAnalysisRunner = {
   blockFeatures: async (r) => blockFeaturesOp(r),
   detect: async (r) => detectOp(r),
   cues: async (r) => cuesOp(r),
+  song: async (r) => songOp(r),
   close: async () => {},
 }

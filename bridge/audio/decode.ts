@@ -25,9 +25,11 @@ export type DecodeOptions = {
   sampleRate?: number
   /** Largest file accepted, bytes; default 1 GiB */
   maxBytes?: number
+  /** The samples in a SharedArrayBuffer (another thread reads them without a copy), default false */
+  shared?: boolean
 }
 
-const defaults = { sampleRate: 16_000, maxBytes: 1 << 30 }
+const defaults = { sampleRate: 16_000, maxBytes: 1 << 30, shared: false }
 
 /** A file that cannot be read or decoded as audio. */
 export class AudioDecodeError extends Error {
@@ -49,7 +51,7 @@ export async function decodeAudioFile(path: string, options: DecodeOptions = {})
   if (isWav(head)) {
     checkOptions(o)
     checkDeclaredRate(head, path)
-    const wav = await wavOrNull(decodeWavFile(path, size, o.sampleRate), path, o.sampleRate)
+    const wav = await wavOrNull(decodeWavFile(path, size, o.sampleRate, o.shared), path, o.sampleRate)
     if (wav) return wav
   }
   const bytes = await readFile(path)
@@ -107,7 +109,7 @@ export async function decodeAudioBytes(bytes: Uint8Array, name: string, options:
   checkOptions(o)
   const declared = checkDeclaredRate(bytes, name)
   if (isWav(bytes)) {
-    const wav = await wavOrNull(decodeWavBytes(bytes, o.sampleRate), name, o.sampleRate)
+    const wav = await wavOrNull(decodeWavBytes(bytes, o.sampleRate, o.shared), name, o.sampleRate)
     if (wav) return wav
   }
   // imported here, not at the top: the CLI's other commands (and --help) need none of its native addon
@@ -134,6 +136,14 @@ export async function decodeAudioBytes(bytes: Uint8Array, name: string, options:
     for (let i = 0; i < pcm.length; i++) pcm[i] = pcm[i]! + channel[i]! * scale
   }
   if (pcm.length === 0) throw new AudioDecodeError(`${name} decodes to no samples`)
-  const out = upsample ? resample(pcm, decodeRate, o.sampleRate) : pcm
+  const resampled = upsample ? resample(pcm, decodeRate, o.sampleRate) : pcm
+  const out = o.shared ? toShared(resampled) : resampled
   return { pcm: out, sampleRate: o.sampleRate, channels, duration: out.length / o.sampleRate }
+}
+
+/** A copy of `x` in a SharedArrayBuffer. */
+function toShared(x: Float32Array): Float32Array {
+  const out = new Float32Array(new SharedArrayBuffer(x.byteLength))
+  out.set(x)
+  return out
 }

@@ -144,12 +144,13 @@ const BLOCK_BYTES = 1 << 20
  * Reads the samples of a WAV whose header is `f` through `readAt(offset, length)` in blocks (as many
  * bytes as are there; a file cut short gives what it holds), mixed to mono and resampled to `rate`.
  */
-async function convert(f: WavFormat, available: number, rate: number, readAt: (offset: number, length: number) => Promise<Uint8Array>): Promise<WavPcm> {
+async function convert(f: WavFormat, available: number, rate: number, shared: boolean, readAt: (offset: number, length: number) => Promise<Uint8Array>): Promise<WavPcm> {
   const bytes = Math.min(f.dataBytes ?? Infinity, available)
   const frames = Math.floor(Math.max(0, bytes) / f.blockAlign)
   const same = f.sampleRate === rate
   const resampler = same ? null : new StreamingResampler(f.sampleRate, rate, 0)
-  const pcm = new Float32Array(same ? frames : Math.ceil((frames * rate) / f.sampleRate))
+  const length = same ? frames : Math.ceil((frames * rate) / f.sampleRate)
+  const pcm = shared ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length)
   let written = 0
   const put = (x: Float32Array): void => {
     const n = Math.min(x.length, pcm.length - written)
@@ -162,18 +163,18 @@ async function convert(f: WavFormat, available: number, rate: number, readAt: (o
     put(resampler ? resampler.push(mono).samples : mono)
   }
   if (resampler) put(resampler.flush().samples)
-  return { pcm: written === pcm.length ? pcm : pcm.slice(0, written), channels: f.channels, sourceRate: f.sampleRate }
+  return { pcm: written === pcm.length ? pcm : pcm.subarray(0, written), channels: f.channels, sourceRate: f.sampleRate }
 }
 
-/** Decodes a WAV held in memory (see parseWavHeader for what is returned instead of PCM). */
-export async function decodeWavBytes(b: Uint8Array, rate: number): Promise<WavPcm | WavUnsupported> {
+/** Decodes a WAV held in memory (see parseWavHeader for what is returned instead of PCM); `shared`: the samples in a SharedArrayBuffer. */
+export async function decodeWavBytes(b: Uint8Array, rate: number, shared = false): Promise<WavPcm | WavUnsupported> {
   const f = parseWavHeader(b)
   if ('unsupported' in f) return f
-  return convert(f, b.length - f.dataOffset, rate, async (offset, length) => b.subarray(offset, offset + length))
+  return convert(f, b.length - f.dataOffset, rate, shared, async (offset, length) => b.subarray(offset, offset + length))
 }
 
-/** Decodes a WAV file of `size` bytes without reading it whole. */
-export async function decodeWavFile(path: string, size: number, rate: number): Promise<WavPcm | WavUnsupported> {
+/** Decodes a WAV file of `size` bytes without reading it whole; `shared`: the samples in a SharedArrayBuffer. */
+export async function decodeWavFile(path: string, size: number, rate: number, shared = false): Promise<WavPcm | WavUnsupported> {
   const handle = await open(path, 'r')
   try {
     const head = new Uint8Array(Math.min(size, WAV_HEADER_BYTES))
@@ -181,7 +182,7 @@ export async function decodeWavFile(path: string, size: number, rate: number): P
     const f = parseWavHeader(head)
     if ('unsupported' in f) return f
     const scratch = new Uint8Array(BLOCK_BYTES)
-    return await convert(f, size - f.dataOffset, rate, async (offset, length) => {
+    return await convert(f, size - f.dataOffset, rate, shared, async (offset, length) => {
       const { bytesRead } = await handle.read(scratch, 0, length, offset)
       return scratch.subarray(0, bytesRead)
     })

@@ -29,6 +29,7 @@ function counting(inner: AudioAnalysisRunner): AudioAnalysisRunner & { blocks: n
       return inner.blockFeatures(q)
     },
     detect: inner.detect.bind(inner),
+    song: inner.song.bind(inner),
     cues: (q: Parameters<AudioAnalysisRunner['cues']>[0]) => {
       r.cueCalls++
       return inner.cues(q)
