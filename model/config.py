@@ -11,6 +11,9 @@ from typing import Any
 from . import audio
 
 
+TAGGERS = ("mtat-musicnn", "jamendo-musicnn", "essentia-msd-musicnn")  # the musicnn taggers model/pretrained.py loads
+
+
 @dataclass(frozen=True)
 class ModelConfig:
     """Sizes of the text encoder, audio encoder, fusion and heads (Wang 2025, section 2)."""
@@ -36,6 +39,9 @@ class ModelConfig:
     # Audio encoder, eq. 3-4: "musicnn" (pretrained tagger, fine-tuned; the studio model) or "resnet"
     # (the paper's ResNet-50 topology from scratch: the paper preset, and the ablation without pretraining)
     audio_encoder: str = "musicnn"
+    # which published musicnn it starts from (model/pretrained.py). Essentia's MSD one read 4Q best as a frozen
+    # probe (model/experiments/frozen_probe.md) but wants its own Slaney front end: not shipped yet
+    tagger: str = "mtat-musicnn"
     musicnn_mel_stride: int = 3  # timbral filters at every 3rd mel position: 2.8x less compute (modules/taggers.py)
     n_mels: int = audio.N_MELS
     audio_width: int = 16  # base width: stage widths w, 2w, 4w, 8w, bottleneck expansion 4
@@ -68,6 +74,8 @@ class ModelConfig:
             raise ValueError(f"n_mels must be a multiple of 32 (frequency is pooled after /32), got {self.n_mels}")
         if self.audio_encoder not in ("musicnn", "resnet"):
             raise ValueError(f"audio_encoder must be 'musicnn' or 'resnet', got {self.audio_encoder!r}")
+        if self.tagger not in TAGGERS:
+            raise ValueError(f"tagger must be one of {TAGGERS}, got {self.tagger!r}")
         if self.audio_encoder == "musicnn" and self.n_mels != 96:
             raise ValueError(f"the musicnn audio encoder reads the taggers' 96 mels, got n_mels {self.n_mels}")
         if len(self.audio_blocks) != 4:

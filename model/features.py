@@ -29,7 +29,7 @@ from .audio import ENCODER_STRIDE
 from .data import load_music
 from .data.music_sources import MUSIC_SOURCES
 from .data.paths import cache_dir
-from .modules.taggers import MUSICNN_CHANNELS, Musicnn, ln_mel_to_db
+from .modules.taggers import MUSICNN_CHANNELS, EssentiaMusicnn, Musicnn
 from .pretrained import load_teacher
 from .train_common import STAGE_PATHS
 
@@ -49,7 +49,7 @@ def pool_states(frames: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
-def item_features(musicnn: Musicnn, ln_mel: np.ndarray) -> np.ndarray:
+def item_features(musicnn: Musicnn | EssentiaMusicnn, ln_mel: np.ndarray) -> np.ndarray:
     """(96, T) ln-mel of one item -> (ceil(T/32), 1506) float16 state features."""
     n_mels, t = ln_mel.shape
     states = -(-t // ENCODER_STRIDE)
@@ -62,7 +62,7 @@ def item_features(musicnn: Musicnn, ln_mel: np.ndarray) -> np.ndarray:
         s1 = min(states, s0 + CHUNK_STATES)
         lo, hi = s0 * ENCODER_STRIDE, s1 * ENCODER_STRIDE + 2 * CONTEXT_FRAMES
         x = torch.from_numpy(padded[:, lo:hi])[None]
-        frames = musicnn.frames(ln_mel_to_db(x))[0, :, CONTEXT_FRAMES:-CONTEXT_FRAMES]
+        frames = musicnn.frames_from_ln_mel(x)[0, :, CONTEXT_FRAMES:-CONTEXT_FRAMES]
         out[s0:s1] = pool_states(frames).numpy().astype(np.float16)
     return out
 
@@ -80,7 +80,7 @@ def weights_hash(module: torch.nn.Module) -> str:
     return h.hexdigest()
 
 
-def build(source: str, teacher: str, musicnn: Musicnn, checksum: str) -> None:
+def build(source: str, teacher: str, musicnn: Musicnn | EssentiaMusicnn, checksum: str) -> None:
     """Caches the features of one set's items (skipped when the cache is current)."""
     out_dir = features_dir(teacher)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -140,7 +140,7 @@ class FeatureStore:
         return self.packs[source]
 
 
-def tuned_musicnn(checkpoint: Path) -> Musicnn:
+def tuned_musicnn(checkpoint: Path) -> Musicnn | EssentiaMusicnn:
     """The fine-tuned musicnn of a stage (b1) checkpoint."""
     from .model import load_checkpoint
 
@@ -159,8 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(2)
     if args.teacher:
         musicnn, name = load_teacher(args.teacher)[0], args.teacher + (f"-s{args.mel_stride}" if args.mel_stride > 1 else "")
-        for layer in musicnn.layers[:2]:
-            layer.conv.stride = (args.mel_stride, 1)
+        timbral = [layer.conv for layer in musicnn.layers[:2]] if isinstance(musicnn, Musicnn) else list(musicnn.timbral)
+        for conv in timbral:  # (mel, time) kernels in Musicnn, (time, mel) in Essentia's
+            conv.stride = (args.mel_stride, 1) if isinstance(musicnn, Musicnn) else (1, args.mel_stride)
     else:
         musicnn, name = tuned_musicnn(Path(args.checkpoint)), "tuned"
     stamp = weights_hash(musicnn)

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .data.paths import REPO_ROOT
-from .modules.taggers import FCN, Musicnn, PretrainedWeightsError, load_into, read_state_dict
+import torch
+
+from .audio import mel_filterbank
+from .modules.taggers import FCN, EssentiaMusicnn, Musicnn, PretrainedWeightsError, load_into, read_state_dict
 
 DEFAULT_PRETRAINED = Path("..") / "shared" / "pretrained"
 
@@ -22,7 +25,7 @@ class Pretrained:
 
     path: str
     sha256: str
-    arch: str  # "musicnn" | "fcn"
+    arch: str  # "musicnn" | "essentia-musicnn" | "fcn"
     trained_on: str
     licence: str
 
@@ -41,6 +44,11 @@ PRETRAINED: dict[str, Pretrained] = {
     "mtat-fcn": Pretrained("music-tagging/mtat-fcn.pth",
                            "3bfc67e43f3e180194ab5993c947ffbf44b1a23dcdf42c374b1ced9d4d4de72e", "fcn",
                            "MagnaTagATune top-50 tags (Won et al. 2020)", "code MIT; MTAT audio CC BY-NC-SA"),
+    "essentia-msd-musicnn": Pretrained("essentia-msd-musicnn/msd-musicnn.pt",
+                                       "a145851a7eef4398dee017de7224b06349ae48bc3e660bfa6167f37279720f1f",
+                                       "essentia-musicnn",
+                                       "Million Song Dataset top-50 tags (Essentia, Alonso-Jimenez et al. 2020)",
+                                       "CC BY-NC-SA 4.0 (non-commercial, share-alike); MSD previews research-only"),
 }
 
 
@@ -50,21 +58,30 @@ def pretrained_root() -> Path:
     return Path(raw).resolve() if raw else (REPO_ROOT / DEFAULT_PRETRAINED).resolve()
 
 
-def load_pretrained(name: str, root: Path | None = None) -> tuple[Musicnn | FCN, dict]:
+def load_pretrained(name: str, root: Path | None = None) -> tuple[Musicnn | EssentiaMusicnn | FCN, dict]:
     """The named tagger with its published weights, in eval mode, and its raw state dict (STFT/mel buffers too)."""
     if name not in PRETRAINED:
         raise PretrainedWeightsError(f"unknown pretrained tagger {name!r}; expected one of {sorted(PRETRAINED)}")
     entry = PRETRAINED[name]
     path = (root or pretrained_root()) / entry.path
     sd = read_state_dict(path, entry.sha256)
-    module = Musicnn() if entry.arch == "musicnn" else FCN()
-    load_into(module, sd, path)
+    if entry.arch == "essentia-musicnn":
+        module = EssentiaMusicnn()
+        if "frontend.fb" not in sd:
+            raise PretrainedWeightsError(f"{path} has no frontend.fb (Essentia's mel bank): expected {{backbone, frontend}}")
+        # our HTK bands mapped onto its Slaney ones (a fixed matrix kept with the weights)
+        module.set_band_map(torch.from_numpy(mel_filterbank()).T, sd["frontend.fb"])
+        backbone = {k.removeprefix("backbone."): v for k, v in sd.items() if k.startswith("backbone.")}
+        load_into(module, {**backbone, "htk_to_slaney": module.htk_to_slaney.clone()}, path)
+    else:
+        module = Musicnn() if entry.arch == "musicnn" else FCN()
+        load_into(module, sd, path)
     return module.eval(), sd
 
 
-def load_teacher(name: str = "mtat-musicnn") -> tuple[Musicnn, str]:
+def load_teacher(name: str = "mtat-musicnn") -> tuple[Musicnn | EssentiaMusicnn, str]:
     """A musicnn tagger for the frame features, and its checksum."""
     module, _ = load_pretrained(name)
-    if not isinstance(module, Musicnn):
+    if not isinstance(module, (Musicnn, EssentiaMusicnn)):
         raise PretrainedWeightsError(f"{name} is not a musicnn tagger: the audio encoder needs musicnn frame features")
     return module, PRETRAINED[name].sha256

@@ -22,7 +22,7 @@ import torch
 from . import audio
 from .features import item_features
 from .model import EmotionModel, load_checkpoint, save_checkpoint
-from .modules.taggers import load_into
+from .modules.taggers import PretrainedWeightsError, load_into
 from .pretrained import PRETRAINED, load_pretrained, pretrained_root
 from .train_audio import TUNE_VARIANTS, validate
 from .train_audio_resnet import CropSampler, load_items, va_loss
@@ -32,12 +32,14 @@ BATCH = 12
 MUSICNN_LR_SCALE = 0.05
 PEAK_LR = 1e-3
 WARM_HEAD_STEPS = 150  # the adapter and head alone first, so fine-tuning starts from a sensible head
-DEFAULT_TEACHER = "mtat-musicnn"
+DEFAULT_TEACHER = "mtat-musicnn"  # must be the config's `tagger` (checked in train)
 VAL_SOURCES = ("4q", "mirex")  # validation here runs musicnn on whole clips: the real-audio sets only
 
 
 def load_teacher_weights(model: EmotionModel, name: str) -> dict:
     """Copies the published tagger into model.audio_encoder.musicnn; returns its provenance."""
+    if name != model.config.tagger:
+        raise PretrainedWeightsError(f"teacher {name!r} is not the tagger the model is built on ({model.config.tagger!r}, ModelConfig.tagger)")
     tagger, _ = load_pretrained(name)
     path = pretrained_root() / PRETRAINED[name].path
     load_into(model.audio_encoder.musicnn, tagger.state_dict(), path)
@@ -122,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--teacher", default=DEFAULT_TEACHER, choices=sorted(k for k, v in PRETRAINED.items()
-                                                                           if v.arch == "musicnn"))
+                                                                           if v.arch.endswith("musicnn")))
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args(argv)
     train(args.steps, args.teacher, args.seed)

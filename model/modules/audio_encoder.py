@@ -140,10 +140,11 @@ class TaggerAudioEncoder(nn.Module):
 
     def __init__(self, config: ModelConfig):
         super().__init__()
-        from .taggers import MUSICNN_CHANNELS, Musicnn
+        from .taggers import MUSICNN_CHANNELS, EssentiaMusicnn, Musicnn
 
         self.config = config
-        self.musicnn = Musicnn(n_mels=config.n_mels, mel_stride=config.musicnn_mel_stride)
+        tagger = EssentiaMusicnn if config.tagger.startswith("essentia") else Musicnn
+        self.musicnn = tagger(n_mels=config.n_mels, mel_stride=config.musicnn_mel_stride)
         self.adapter = StateAdapter(config, 2 * MUSICNN_CHANNELS)
 
     @property
@@ -152,8 +153,7 @@ class TaggerAudioEncoder(nn.Module):
         each way (timbral 7 wide, temporal 129, three 7-wide back-end layers), rounded up to states, plus
         the adapter's one neighbour. A stretch encoded with this much context on each side gives its inner
         states exactly as a whole-song encoding does (the bridge's live path relies on it)."""
-        reach = 3 + max(layer.conv.kernel_size[-1] for layer in self.musicnn.layers[2:]) // 2 + 3 * 3
-        return -(-reach // self.config.encoder_stride) + 1
+        return -(-self.musicnn.reach_frames // self.config.encoder_stride) + 1
 
     def train(self, mode: bool = True) -> "TaggerAudioEncoder":
         super().train(mode)
@@ -162,9 +162,7 @@ class TaggerAudioEncoder(nn.Module):
 
     def pooled_features(self, log_mel: torch.Tensor) -> torch.Tensor:
         """(B, n_mels, T) ln-mel -> (B, T/32, 1506) pooled musicnn features."""
-        from .taggers import ln_mel_to_db
-
-        frames = self.musicnn.frames(ln_mel_to_db(log_mel))  # (B, 753, T)
+        frames = self.musicnn.frames_from_ln_mel(log_mel)  # (B, 753, T)
         x = frames.reshape(frames.shape[0], frames.shape[1], -1, self.config.encoder_stride)  # (B, 753, S, 32)
         return torch.cat([x.mean(dim=3), x.amax(dim=3)], dim=1).transpose(1, 2)  # (B, S, 1506)
 

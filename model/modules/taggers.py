@@ -90,6 +90,15 @@ class Musicnn(nn.Module):
         r3 = self.layer3(r2) + r2
         return torch.cat([front, r1, r2, r3], dim=1)
 
+    @property
+    def reach_frames(self) -> int:
+        """Frames either side that a frame's features read: timbral 7 wide, temporal up to 129, three 7-wide layers."""
+        return 3 + max(layer.conv.kernel_size[-1] for layer in self.layers[2:]) // 2 + 3 * 3
+
+    def frames_from_ln_mel(self, ln_mel: torch.Tensor) -> torch.Tensor:
+        """(B, 96, T) ln(mel power + 1e-10), our front end -> (B, 753, T)."""
+        return self.frames(ln_mel_to_db(ln_mel))
+
     def summary(self, frames: torch.Tensor) -> torch.Tensor:
         """(B, 753, T) -> the 200-d embedding (max and mean over time, dense, BN, ReLU)."""
         pooled = torch.cat([frames.amax(dim=2), frames.mean(dim=2)], dim=1)  # (B, 1506)
@@ -99,6 +108,76 @@ class Musicnn(nn.Module):
         """(B, 96, T) dB -> (tags (B, 50) sigmoid, embedding (B, 200))."""
         emb = self.summary(self.frames(db_mel))
         return torch.sigmoid(self.dense2(emb)), emb
+
+
+class EssentiaMusicnn(nn.Module):
+    """Essentia's MSD musicnn (Alonso-Jimenez et al. 2020; converted weights, ../shared/pretrained/README.md),
+    the musicnn family trained on the Million Song Dataset's mood and genre tags: (B, T, 96) log10(1 + 10^4
+    mel) on Essentia's Slaney bands -> 753 frame channels, like Musicnn.frames.
+
+    Its own front end differs from ours (Slaney mel with area normalisation, not HTK): `frames_from_ln_mel`
+    maps our HTK mel power onto its bands with the fixed least-squares matrix `htk_to_slaney` (96 x 96,
+    set by `set_band_map` from the two filter banks and stored with the weights). That map is rough: on
+    the fixture its low bands are off by ~0.5 (log10 units) and the clip's pooled features correlate 0.83
+    with those of Essentia's own front end, so shipping this tagger wants the Slaney bands in the bridge's
+    log-mel (and model/audio.py) rather than the map. Unlike Won et al.'s musicnn, ReLU comes before BatchNorm, and the temporal filters run
+    on every mel band before a max over them. `mel_stride` as in Musicnn.
+    """
+
+    TEMPORAL = (128, 64, 32)
+
+    def __init__(self, n_mels: int = 96, mel_stride: int = 1):
+        super().__init__()
+        self.bn_in = nn.BatchNorm2d(1, eps=1e-3)
+        self.timbral = nn.ModuleList([nn.Conv2d(1, 204, (7, int(f * n_mels)), stride=(1, mel_stride)) for f in (0.4, 0.7)])
+        self.temporal = nn.ModuleList([nn.Conv2d(1, 51, (k, 1)) for k in self.TEMPORAL])
+        self.front_bn = nn.ModuleList([nn.BatchNorm2d(204, eps=1e-3) for _ in range(2)]
+                                      + [nn.BatchNorm2d(51, eps=1e-3) for _ in range(3)])
+        self.mid = nn.ModuleList([nn.Conv1d(561, 64, 7, padding=3)] + [nn.Conv1d(64, 64, 7, padding=3) for _ in range(2)])
+        self.mid_bn = nn.ModuleList([nn.BatchNorm1d(64, eps=1e-3) for _ in range(3)])
+        self.bn_pool = nn.BatchNorm1d(2 * MUSICNN_CHANNELS, eps=1e-3)
+        self.dense = nn.Linear(2 * MUSICNN_CHANNELS, 200)
+        self.bn_dense = nn.BatchNorm1d(200, eps=1e-3)
+        self.dense_1 = nn.Linear(200, 50)
+        self.register_buffer("htk_to_slaney", torch.eye(n_mels))
+
+    @property
+    def reach_frames(self) -> int:
+        """Frames either side that a frame's features read: the widest temporal filter's half, then three 7-wide layers."""
+        return max(self.TEMPORAL) // 2 + 3 * 3
+
+    def set_band_map(self, htk_fb: torch.Tensor, slaney_fb: torch.Tensor) -> None:
+        """htk_to_slaney = argmin ||htk_fb @ M - slaney_fb|| for (257, 96) banks (power spectrum -> mel power)."""
+        self.htk_to_slaney.copy_(torch.linalg.lstsq(htk_fb.double(), slaney_fb.double()).solution.float())
+
+    def frames_from_ln_mel(self, ln_mel: torch.Tensor) -> torch.Tensor:
+        """(B, 96, T) ln(HTK mel power + 1e-10) -> (B, 753, T)."""
+        mel = (torch.exp(ln_mel) - 1e-10).transpose(1, 2) @ self.htk_to_slaney  # (B, T, 96) Slaney mel power
+        return self.frames(torch.log10(1 + 10000 * mel.clamp_min(0)))
+
+    def frames(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, T, 96) Essentia log-mel -> (B, 753, T)."""
+        x = self.bn_in(x.unsqueeze(1))  # (B, 1, T, 96)
+        padded = F.pad(x, (0, 0, 3, 3))
+        front = [bn(F.relu(conv(padded))).amax(dim=3) for conv, bn in zip(self.timbral, self.front_bn[:2])]  # (B, 204, T) each
+        for conv, bn, k in zip(self.temporal, self.front_bn[2:], self.TEMPORAL):
+            # TensorFlow 'SAME' padding: (k - 1) // 2 frames before, k // 2 after
+            front.append(bn(F.relu(conv(F.pad(x, (0, 0, (k - 1) // 2, k // 2))))).amax(dim=3))  # (B, 51, T)
+        front = torch.cat(front, dim=1)  # (B, 561, T)
+        r0 = self.mid_bn[0](F.relu(self.mid[0](front)))
+        r1 = self.mid_bn[1](F.relu(self.mid[1](r0))) + r0
+        r2 = self.mid_bn[2](F.relu(self.mid[2](r1))) + r1
+        return torch.cat([front, r0, r1, r2], dim=1)
+
+    def summary(self, frames: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(B, 753, T) -> (tags (B, 50), embedding (B, 200)); max and mean over time interleaved per channel."""
+        pooled = torch.stack([frames.amax(dim=2), frames.mean(dim=2)], dim=2).flatten(1)  # (B, 1506)
+        emb = self.dense(self.bn_pool(pooled))
+        return torch.sigmoid(self.dense_1(self.bn_dense(F.relu(emb)))), emb
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(B, T, 96) Essentia log-mel -> (tags (B, 50), embedding (B, 200))."""
+        return self.summary(self.frames(x))
 
 
 class FCN(nn.Module):
@@ -138,6 +217,9 @@ def read_state_dict(path: Path, sha256: str | None = None) -> dict[str, torch.Te
         sd = torch.load(path, map_location="cpu")
     except Exception as e:
         raise PretrainedWeightsError(f"cannot read pretrained weights {path}: {e}") from e
+    if isinstance(sd, dict) and all(isinstance(v, dict) for v in sd.values()):
+        # {part: state dict} (Essentia's {backbone, frontend}): one dict of "part.key"
+        sd = {f"{part}.{k}": v for part, inner in sd.items() for k, v in inner.items()}
     if not isinstance(sd, dict) or not all(isinstance(v, torch.Tensor) for v in sd.values()):
         raise PretrainedWeightsError(f"{path} is not a PyTorch state dict of tensors")
     return sd
