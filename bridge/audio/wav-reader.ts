@@ -106,9 +106,23 @@ function readFmt(view: DataView, at: number, size: number): Omit<WavFormat, 'dat
 export function monoFrames(bytes: Uint8Array, f: Pick<WavFormat, 'channels' | 'bitsPerSample' | 'float' | 'blockAlign'>): Float32Array {
   const frames = Math.floor(bytes.length / f.blockAlign)
   const out = new Float32Array(frames)
+  // 16-bit integers and 32-bit floats (most bounces) through a typed view where the bytes are aligned
+  // for one (blocks read into a fresh buffer are): 3x faster than a DataView per sample
+  const step = f.bitsPerSample / 8
+  const typed = (f.bitsPerSample === 16 && !f.float) || (f.bitsPerSample === 32 && f.float)
+  if (typed && bytes.byteOffset % step === 0 && new Uint8Array(new Uint16Array([1]).buffer)[0] === 1) {
+    const n = frames * f.channels
+    const view = f.float ? new Float32Array(bytes.buffer, bytes.byteOffset, n) : new Int16Array(bytes.buffer, bytes.byteOffset, n)
+    const scale = (f.float ? 1 : 1 / 32768) / f.channels
+    for (let i = 0, at = 0; i < frames; i++) {
+      let s = 0
+      for (let c = 0; c < f.channels; c++, at++) s += view[at]!
+      out[i] = s * scale
+    }
+    return out
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const { channels, blockAlign } = f
-  const step = f.bitsPerSample / 8
   const read = sampleReader(f)
   const scale = 1 / channels
   for (let i = 0, at = 0; i < frames; i++, at += blockAlign) {

@@ -83,6 +83,15 @@ describe('WAV files read in blocks', () => {
     })
   }
 
+  test('samples at an odd byte offset in memory read the same as aligned ones (typed views need alignment)', async () => {
+    const w = wav(16000, 4000, { bits: 16 })
+    const odd = new Uint8Array(w.length + 1).subarray(1)
+    odd.set(w)
+    const a = await decodeAudioBytes(w, 'aligned.wav')
+    const b = await decodeAudioBytes(odd, 'odd.wav')
+    expect(maxDiff(a.pcm, b.pcm)).toBe(0)
+  })
+
   test('a 44.1 kHz file read from disk in blocks equals the whole signal resampled at once', async () => {
     // 40 s: more than one 1 MiB block of 16-bit stereo
     const frames = 44100 * 40
