@@ -30,7 +30,9 @@ const { createSocket } = require('node:dgram')
 const { host, port, type, recvBufferSize, maxQueuedKiB, shared } = workerData
 const queue = new Int32Array(shared) // [KiB queued for the main thread, datagrams dropped]
 const socket = createSocket({ type, recvBufferSize })
+let received = 0
 socket.on('message', (msg, rinfo) => {
+  received++
   const kib = Math.ceil(msg.length / 1024) || 1
   if (Atomics.load(queue, 0) + kib > maxQueuedKiB) {
     Atomics.add(queue, 1, 1)
@@ -48,8 +50,17 @@ socket.bind(port, host, () => {
 })
 parentPort.on('message', (m) => {
   if (m === 'close') socket.close(() => parentPort.postMessage({ kind: 'closed' }))
-  // after this loop turn's socket reads: every datagram that had arrived is posted before the answer
-  else if (m === 'drain') setImmediate(() => parentPort.postMessage({ kind: 'drained' }))
+  // answered after a loop turn that read no datagram: libuv reads at most 32 per turn, so with more
+  // waiting in the socket one turn is not enough (a settle() under load missed the last 8 of 200)
+  else if (m === 'drain') {
+    let seen = -1
+    const check = () => {
+      if (received === seen) return parentPort.postMessage({ kind: 'drained' })
+      seen = received
+      setImmediate(check)
+    }
+    setImmediate(check)
+  }
 })
 `
 
