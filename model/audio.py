@@ -37,19 +37,42 @@ def mel_to_hz(m: np.ndarray | float) -> np.ndarray:
     return 700.0 * (10.0 ** (np.asarray(m, dtype=np.float64) / 2595.0) - 1.0)
 
 
+SLANEY_LINEAR_HZ = 200.0 / 3  # Slaney's scale: linear below 1 kHz (15 mels), logarithmic above
+SLANEY_LOG_STEP = np.log(6.4) / 27.0
+
+
+def slaney_hz_to_mel(f: np.ndarray | float) -> np.ndarray:
+    """Slaney's mel scale (Auditory Toolbox; librosa's default): f / (200/3) below 1 kHz, log above."""
+    f = np.asarray(f, dtype=np.float64)
+    return np.where(f < 1000.0, f / SLANEY_LINEAR_HZ, 15.0 + np.log(np.maximum(f, 1e-9) / 1000.0) / SLANEY_LOG_STEP)
+
+
+def slaney_mel_to_hz(m: np.ndarray | float) -> np.ndarray:
+    m = np.asarray(m, dtype=np.float64)
+    return np.where(m < 15.0, m * SLANEY_LINEAR_HZ, 1000.0 * np.exp(SLANEY_LOG_STEP * (m - 15.0)))
+
+
 @functools.lru_cache(maxsize=None)
-def mel_filterbank() -> np.ndarray:
-    """(N_MELS, N_FFT // 2 + 1) float32 triangles, peak 1, on the HTK scale from F_MIN to F_MAX.
+def mel_filterbank(scale: str = "htk") -> np.ndarray:
+    """(N_MELS, N_FFT // 2 + 1) float32 triangles from F_MIN to F_MAX.
 
     Made from N_MELS + 2 equally spaced mel points; each filter rises linearly in Hz from point i
-    to point i + 1 and falls to point i + 2. Cached: the bank never changes.
+    to point i + 1 and falls to point i + 2. "htk": the HTK scale, peak 1 (the Won et al. taggers').
+    "slaney": Slaney's scale with area normalisation, 2 / (upper - lower) (Essentia's musicnn); a
+    manifest option of the front end, not yet the shipped one. Cached: a bank never changes.
     """
+    if scale not in ("htk", "slaney"):
+        raise ValueError(f"mel scale must be 'htk' or 'slaney', got {scale!r}")
+    to_mel, to_hz = (hz_to_mel, mel_to_hz) if scale == "htk" else (slaney_hz_to_mel, slaney_mel_to_hz)
     bins_hz = np.arange(N_FFT // 2 + 1) * SAMPLE_RATE / N_FFT
-    points = mel_to_hz(np.linspace(hz_to_mel(F_MIN), hz_to_mel(F_MAX), N_MELS + 2))
+    points = to_hz(np.linspace(to_mel(F_MIN), to_mel(F_MAX), N_MELS + 2))
     lower, centre, upper = points[:-2, None], points[1:-1, None], points[2:, None]
     rising = (bins_hz[None, :] - lower) / (centre - lower)
     falling = (upper - bins_hz[None, :]) / (upper - centre)
-    return np.maximum(0.0, np.minimum(rising, falling)).astype(np.float32)
+    bank = np.maximum(0.0, np.minimum(rising, falling))
+    if scale == "slaney":
+        bank *= 2.0 / (upper - lower)
+    return bank.astype(np.float32)
 
 
 @functools.lru_cache(maxsize=None)

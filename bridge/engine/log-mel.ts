@@ -6,7 +6,7 @@ import { Fft } from './fft.js'
 import type { AudioConfig } from './manifest.js'
 
 /** The front-end settings log-mel needs (a subset of the manifest's `audio`). */
-export type LogMelConfig = Pick<AudioConfig, 'sample_rate' | 'n_fft' | 'hop' | 'pad_left' | 'n_mels' | 'f_min' | 'f_max' | 'log_floor'>
+export type LogMelConfig = Pick<AudioConfig, 'sample_rate' | 'n_fft' | 'hop' | 'pad_left' | 'n_mels' | 'f_min' | 'f_max' | 'log_floor'> & Partial<Pick<AudioConfig, 'mel_scale'>>
 
 /** A log-mel spectrogram: `data[mel * frames + frame]`, ln scale. */
 export type LogMel = {
@@ -54,22 +54,34 @@ export function modelReach(c: Pick<LogMelConfig, 'n_fft' | 'hop' | 'pad_left'> &
   return [before + context, after + context]
 }
 
-const hzToMel = (f: number): number => 2595 * Math.log10(1 + f / 700)
-const melToHz = (m: number): number => 700 * (10 ** (m / 2595) - 1)
+/** Mel scales: HTK's, and Slaney's (linear 200/3 Hz a mel below 1 kHz, logarithmic above; librosa's default). */
+const SCALES = {
+  htk: { toMel: (f: number): number => 2595 * Math.log10(1 + f / 700), toHz: (m: number): number => 700 * (10 ** (m / 2595) - 1) },
+  slaney: {
+    toMel: (f: number): number => (f < 1000 ? f / (200 / 3) : 15 + Math.log(f / 1000) / (Math.log(6.4) / 27)),
+    toHz: (m: number): number => (m < 15 ? m * (200 / 3) : 1000 * Math.exp((Math.log(6.4) / 27) * (m - 15))),
+  },
+}
 
-/** (n_mels, n_fft/2 + 1) triangles, peak 1, HTK scale, built exactly as model/audio.py builds them. */
+/**
+ * (n_mels, n_fft/2 + 1) triangles, built exactly as model/audio.py builds them: HTK scale with peak 1
+ * (the manifest's default, the shipped model), or Slaney's scale with area normalisation 2 / (upper - lower)
+ * (`mel_scale: 'slaney'`, Essentia's musicnn bands).
+ */
 export function melFilterbank(c: LogMelConfig): Float64Array[] {
+  const scale = SCALES[c.mel_scale ?? 'htk']
   const bins = c.n_fft / 2 + 1
-  const lo = hzToMel(c.f_min)
-  const hi = hzToMel(c.f_max)
-  const points = Array.from({ length: c.n_mels + 2 }, (_, i) => melToHz(lo + ((hi - lo) * i) / (c.n_mels + 1)))
+  const lo = scale.toMel(c.f_min)
+  const hi = scale.toMel(c.f_max)
+  const points = Array.from({ length: c.n_mels + 2 }, (_, i) => scale.toHz(lo + ((hi - lo) * i) / (c.n_mels + 1)))
   return Array.from({ length: c.n_mels }, (_, m) => {
     const [lower, centre, upper] = [points[m]!, points[m + 1]!, points[m + 2]!]
+    const norm = c.mel_scale === 'slaney' ? 2 / (upper - lower) : 1
     const row = new Float64Array(bins)
     for (let k = 0; k < bins; k++) {
       const f = (k * c.sample_rate) / c.n_fft
       // float32 like the reference, whose bank is stored as float32
-      row[k] = Math.fround(Math.max(0, Math.min((f - lower) / (centre - lower), (upper - f) / (upper - centre))))
+      row[k] = Math.fround(Math.max(0, Math.min((f - lower) / (centre - lower), (upper - f) / (upper - centre))) * norm)
     }
     return row
   })

@@ -23,7 +23,8 @@ export type AudioConfig = {
   f_min: number
   /** Hz */
   f_max: number
-  mel_scale: 'htk'
+  /** 'htk' (peak-1 triangles) or 'slaney' (area-normalised, Slaney's scale): bridge/engine/log-mel.ts */
+  mel_scale: 'htk' | 'slaney'
   /** added to mel power before ln */
   log_floor: number
   /** log-mel frames per audio-encoder state */
@@ -117,7 +118,7 @@ export function validateManifest(raw: unknown, where = 'manifest.json'): ModelMa
   if (audio.encoder_context !== undefined && !(Number.isInteger(audio.encoder_context) && audio.encoder_context >= 0 && audio.encoder_context <= 64)) {
     fail(`expected audio.encoder_context to be a whole number of states from 0 to 64, got ${JSON.stringify(audio.encoder_context)}`)
   }
-  if (audio.mel_scale !== 'htk') fail(`expected audio.mel_scale "htk", got ${JSON.stringify(audio.mel_scale)}`)
+  if (audio.mel_scale !== 'htk' && audio.mel_scale !== 'slaney') fail(`expected audio.mel_scale "htk" or "slaney", got ${JSON.stringify(audio.mel_scale)}`)
   const framesPerSecond = audio.sample_rate / audio.hop
   const windowFrames = audio.window_seconds * framesPerSecond
   if (!Number.isInteger(windowFrames) || windowFrames % audio.encoder_stride !== 0) {

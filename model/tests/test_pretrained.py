@@ -60,6 +60,14 @@ def test_essentia_musicnn_reproduces_its_fixture():
 
 
 @needs_pretrained
+def test_our_slaney_bank_is_essentia_musicnns_bank():
+    from model import audio
+
+    _, sd = load_pretrained("essentia-msd-musicnn")
+    np.testing.assert_allclose(audio.mel_filterbank("slaney").T, sd["frontend.fb"].numpy(), atol=1e-7)
+
+
+@needs_pretrained
 def test_our_front_end_bands_are_the_taggers_bands():
     from model import audio
 

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { Fft } from '../../../bridge/engine/fft.js'
-import { LogMelExtractor, logMel, sliceLogMel } from '../../../bridge/engine/log-mel.js'
+import { LogMelExtractor, logMel, melFilterbank, sliceLogMel } from '../../../bridge/engine/log-mel.js'
 
 const root = join(import.meta.dirname, '../../..')
 const config = JSON.parse(readFileSync(join(root, 'model/manifest.json'), 'utf8')).audio
@@ -10,6 +11,25 @@ const fixture = (name: string) => {
   const buf = readFileSync(join(root, 'test/fixtures', name))
   return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength))
 }
+
+const python = process.env.EMOLANE_PYTHON ?? '/usr/bin/python3'
+
+describe('mel banks', () => {
+  test.runIf(existsSync(python))("both scales are model/audio.py's banks to float32 (HTK peak 1; Slaney area-normalised, Essentia musicnn's)", () => {
+    for (const scale of ['htk', 'slaney'] as const) {
+      const script = `import json\nfrom model import audio\nprint(json.dumps(audio.mel_filterbank(${JSON.stringify(scale)}).tolist()))`
+      const reference = JSON.parse(execFileSync(python, ['-c', script], { cwd: root, encoding: 'utf8' })) as number[][]
+      const bank = melFilterbank({ ...config, mel_scale: scale })
+      let err = 0
+      bank.forEach((row, m) => row.forEach((w, k) => (err = Math.max(err, Math.abs(w - reference[m]![k]!)))))
+      expect(err, scale).toBeLessThan(1e-8)
+      // Slaney's triangles have equal area (2 / width), not equal height: its low bands are taller
+      const peak = (r: Float64Array) => Math.max(...r)
+      if (scale === 'slaney') expect(peak(bank[0]!)).toBeGreaterThan(5 * peak(bank[95]!))
+      else expect(Math.max(...bank.map(peak))).toBeLessThanOrEqual(1)
+    }
+  })
+})
 
 describe('logMel', () => {
   test('matches model/audio.py on the reference signal within 1e-3 (ln scale)', () => {
