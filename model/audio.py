@@ -15,6 +15,9 @@ HOP = 250  # 15.625 ms: 64 frames per second
 N_MELS = 96  # the pretrained taggers' mel bands (musicnn, FCN, CRNN: 96 HTK mels, 0-8 kHz)
 F_MIN = 0.0  # Hz, as the pretrained taggers
 F_MAX = 8_000.0  # Hz (Nyquist at 16 kHz)
+# "htk": the Won et al. taggers' bands (the shipped model); "slaney": Essentia musicnn's. Changing it
+# rebuilds the log-mel caches (their version includes it) and is written into the manifest.
+MEL_SCALE = "htk"
 LOG_FLOOR = 1e-10  # added to mel power before ln (the taggers clamp mel power at 1e-10 before their dB)
 PAD_LEFT = (N_FFT - HOP) // 2  # 131: centres each FFT window on the middle of its hop
 FRAMES_PER_SECOND = SAMPLE_RATE // HOP  # 64
@@ -53,7 +56,7 @@ def slaney_mel_to_hz(m: np.ndarray | float) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=None)
-def mel_filterbank(scale: str = "htk") -> np.ndarray:
+def mel_filterbank(scale: str | None = None) -> np.ndarray:
     """(N_MELS, N_FFT // 2 + 1) float32 triangles from F_MIN to F_MAX.
 
     Made from N_MELS + 2 equally spaced mel points; each filter rises linearly in Hz from point i
@@ -61,6 +64,7 @@ def mel_filterbank(scale: str = "htk") -> np.ndarray:
     "slaney": Slaney's scale with area normalisation, 2 / (upper - lower) (Essentia's musicnn); a
     manifest option of the front end, not yet the shipped one. Cached: a bank never changes.
     """
+    scale = scale or MEL_SCALE
     if scale not in ("htk", "slaney"):
         raise ValueError(f"mel scale must be 'htk' or 'slaney', got {scale!r}")
     to_mel, to_hz = (hz_to_mel, mel_to_hz) if scale == "htk" else (slaney_hz_to_mel, slaney_mel_to_hz)

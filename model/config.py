@@ -76,6 +76,9 @@ class ModelConfig:
             raise ValueError(f"audio_encoder must be 'musicnn' or 'resnet', got {self.audio_encoder!r}")
         if self.tagger not in TAGGERS:
             raise ValueError(f"tagger must be one of {TAGGERS}, got {self.tagger!r}")
+        if self.audio_encoder == "musicnn" and not self.tagger.startswith("essentia") and audio.MEL_SCALE != "htk":
+            raise ValueError(f"the {self.tagger} tagger reads HTK mel bands; the front end has {audio.MEL_SCALE!r} "
+                             f"(model/audio.py MEL_SCALE)")
         if self.audio_encoder == "musicnn" and self.n_mels != 96:
             raise ValueError(f"the musicnn audio encoder reads the taggers' 96 mels, got n_mels {self.n_mels}")
         if len(self.audio_blocks) != 4:

@@ -207,7 +207,7 @@ def write_manifest(model: EmotionModel, paths: dict[str, Path], out_dir: Path, t
         "dim": cfg.dim,
         "audio": {"sample_rate": audio.SAMPLE_RATE, "n_fft": audio.N_FFT, "hop": audio.HOP,
                   "pad_left": audio.PAD_LEFT, "n_mels": audio.N_MELS, "f_min": int(audio.F_MIN),
-                  "f_max": int(audio.F_MAX), "mel_scale": "htk", "log_floor": audio.LOG_FLOOR,
+                  "f_max": int(audio.F_MAX), "mel_scale": audio.MEL_SCALE, "log_floor": audio.LOG_FLOOR,
                   "encoder_stride": cfg.encoder_stride,
                   "encoder_context": int(getattr(model.audio_encoder, "context_states", 0)),
                   "window_seconds": int(audio.WINDOW_SECONDS),

@@ -24,13 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
-from model.audio import FRAMES_PER_SECOND, N_MELS, SAMPLE_RATE, load_audio, log_mel
+from model.audio import FRAMES_PER_SECOND, MEL_SCALE, N_MELS, SAMPLE_RATE, load_audio, log_mel
 
 from .music_sources import Clip, read_lyrics
 from .render import GM_PROGRAMS, normalise_loudness, render_midi
 from .smf import close_hanging_notes, read_midi, set_program, tempo_map
 
-CACHE_VERSION = 2  # 2: 96 mels from 0 Hz, floor 1e-10 (the pretrained taggers' front end)
+CACHE_VERSION = 2 if MEL_SCALE == "htk" else f"2-{MEL_SCALE}"  # 2: 96 HTK mels from 0 Hz, floor 1e-10 (the Won et al. taggers' front end)
 VARIANTS = {  # renders made per clip of each set
     "4q": ("audio",),
     "mirex": ("audio", "midi"),

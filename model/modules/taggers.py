@@ -117,11 +117,12 @@ class EssentiaMusicnn(nn.Module):
 
     Its own front end differs from ours (Slaney mel with area normalisation, not HTK): `frames_from_ln_mel`
     maps our HTK mel power onto its bands with the fixed least-squares matrix `htk_to_slaney` (96 x 96,
-    set by `set_band_map` from the two filter banks and stored with the weights). That map is rough: on
-    the fixture its low bands are off by ~0.5 (log10 units) and the clip's pooled features correlate 0.83
-    with those of Essentia's own front end, so shipping this tagger wants the Slaney bands in the bridge's
-    log-mel (and model/audio.py) rather than the map. Unlike Won et al.'s musicnn, ReLU comes before BatchNorm, and the temporal filters run
-    on every mel band before a max over them. `mel_stride` as in Musicnn.
+    set by `set_band_map` from the two filter banks and stored with the weights). From HTK bands that map
+    is rough: exact in the low bands, but ~0.1 (log10 units) off in the high ones, and a clip's pooled
+    features correlate 0.83-0.93 with those of Essentia's own front end. With the front end on Slaney bands
+    (model/audio.py MEL_SCALE = "slaney", the manifest's mel_scale) the map is the identity. Unlike Won
+    et al.'s musicnn, ReLU comes before BatchNorm, and the temporal filters run on every mel band before a
+    max over them. `mel_stride` as in Musicnn.
     """
 
     TEMPORAL = (128, 64, 32)

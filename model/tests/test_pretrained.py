@@ -68,11 +68,24 @@ def test_our_slaney_bank_is_essentia_musicnns_bank():
 
 
 @needs_pretrained
+def test_with_a_slaney_front_end_essentia_musicnn_reads_its_bands_unmapped(monkeypatch):
+    from model import audio
+
+    monkeypatch.setattr(audio, "MEL_SCALE", "slaney")
+    audio.mel_filterbank.cache_clear()
+    try:
+        module, _ = load_pretrained("essentia-msd-musicnn")
+        np.testing.assert_allclose(module.htk_to_slaney.numpy(), np.eye(96), atol=1e-6)
+    finally:
+        audio.mel_filterbank.cache_clear()
+
+
+@needs_pretrained
 def test_our_front_end_bands_are_the_taggers_bands():
     from model import audio
 
     _, sd = load_pretrained("mtat-musicnn")
-    np.testing.assert_allclose(audio.mel_filterbank().T, sd["spec.mel_scale.fb"].numpy(), atol=1e-4)
+    np.testing.assert_allclose(audio.mel_filterbank("htk").T, sd["spec.mel_scale.fb"].numpy(), atol=1e-4)
 
 
 def test_missing_pretrained_folder_is_refused_by_name(tmp_path, monkeypatch):
