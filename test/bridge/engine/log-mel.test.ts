@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { Fft } from '../../../bridge/engine/fft.js'
 import { LogMelExtractor, logMel, melFilterbank, sliceLogMel } from '../../../bridge/engine/log-mel.js'
+import { validateManifest } from '../../../bridge/engine/manifest.js'
 
 const root = join(import.meta.dirname, '../../..')
 const config = JSON.parse(readFileSync(join(root, 'model/manifest.json'), 'utf8')).audio
@@ -84,5 +85,18 @@ describe('Fft', () => {
 
   test('rejects a size that is not a power of two', () => {
     expect(() => new Fft(500)).toThrow(/power of two/)
+  })
+})
+
+describe('the manifest names the bands', () => {
+  test("a manifest on Slaney bands is accepted and its log-mel uses them; any other scale is refused by name", () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'model/manifest.json'), 'utf8'))
+    const slaney = validateManifest({ ...manifest, audio: { ...manifest.audio, mel_scale: 'slaney' } })
+    expect(slaney.audio.mel_scale).toBe('slaney')
+    const tone = Float32Array.from({ length: 16000 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 300 * i) / 16000))
+    const a = logMel(tone, manifest.audio).data
+    const b = logMel(tone, slaney.audio).data
+    expect(a.some((v, i) => Math.abs(v - b[i]!) > 0.5)).toBe(true)
+    expect(() => validateManifest({ ...manifest, audio: { ...manifest.audio, mel_scale: 'bark' } })).toThrow(/audio\.mel_scale "htk" or "slaney", got "bark"/)
   })
 })
