@@ -23,7 +23,7 @@ import { printSummary } from './report.js'
 import { cliPath } from './serve-process.js'
 import { longSong, loopPlan, seekEditPlan } from './soak-plan.js'
 import { ensureBenchSong } from './song.js'
-import { runStartup, type StartupResult } from './startup-bench.js'
+import { runStartup, shown, type StartupResult } from './startup-bench.js'
 import { median, ratio, round } from './stats.js'
 
 
@@ -100,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
     startedAt: started.toISOString(),
     finishedAt: '',
     wallSeconds: 0,
-    command: `node dist/bench.js ${argv.join(' ')}`.trim(),
+    command: `node dist/bench.js ${argv.map(shown).join(' ')}`.trim(),
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,

@@ -56,7 +56,7 @@ function timeProcess(cli: string, args: string[], env: NodeJS.ProcessEnv): Promi
 }
 
 /** A path as the results file records it: relative to the package, so the file names no machine's folders. */
-const shown = (arg: string): string => (isAbsolute(arg) ? relative(packageRoot(), arg) : arg)
+export const shown = (arg: string): string => (isAbsolute(arg) ? relative(packageRoot(), arg) : arg)
 
 /** Measures each command `runs` times, interleaved with the baseline. */
 export async function runStartup(song: BenchSong, outDir: string, o: { baselineCli: string | null; runs: number; device: string }, log: (line: string) => void = () => {}): Promise<StartupResult> {
