@@ -3,8 +3,8 @@
  * float samples in blocks by wav-reader.ts, everything else with node-web-audio-api.
  */
 import { open, readFile, stat } from 'node:fs/promises'
-import { DECLARED_RATE_RANGE, declaredSampleRate, mpegSampleRate } from './declared-rate.js'
-import { decodeWavBytes, decodeWavFile, isWav, WAV_HEADER_BYTES, WavFormatError, type WavPcm, type WavUnsupported } from './wav-reader.js'
+import { DECLARED_RATE_RANGE, declaredSampleRate, isWav, mpegSampleRate } from './declared-rate.js'
+import { decodeWavBytes, decodeWavFile, WAV_HEADER_BYTES, WavFormatError, type WavPcm, type WavUnsupported } from './wav-reader.js'
 import { fsReason } from '../io/fs-error.js'
 import { resample } from '../stream/resampler.js'
 
@@ -51,7 +51,7 @@ export async function decodeAudioFile(path: string, options: DecodeOptions = {})
   if (isWav(head)) {
     checkOptions(o)
     checkDeclaredRate(head, path)
-    const wav = await wavOrNull(decodeWavFile(path, size, o.sampleRate, o.shared), path, o.sampleRate)
+    const wav = await wavOrNull(decodeWavFile(path, size, head, o.sampleRate, o.shared), path, o.sampleRate)
     if (wav) return wav
   }
   const bytes = await readFile(path)

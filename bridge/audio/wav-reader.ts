@@ -7,6 +7,7 @@
  */
 import { open } from 'node:fs/promises'
 import { StreamingResampler } from '../stream/resampler.js'
+import { isWav, tag } from './declared-rate.js'
 
 /** What a WAV header says about its samples. */
 export type WavFormat = {
@@ -32,17 +33,11 @@ export class WavFormatError extends Error {
   override name = 'WavFormatError'
 }
 
-const tag = (b: Uint8Array, at: number): string => String.fromCharCode(...b.subarray(at, at + 4))
-
 /** Bytes of the file read to find the header; chunks before the samples (metadata, pictures) beyond this go to the general decoder. */
 export const WAV_HEADER_BYTES = 1 << 20
 
-/** True when the bytes start a RIFF/RF64/BW64 WAVE file. */
-export function isWav(b: Uint8Array): boolean {
-  if (b.length < 12) return false
-  const riff = tag(b, 0)
-  return (riff === 'RIFF' || riff === 'RF64' || riff === 'BW64') && tag(b, 8) === 'WAVE'
-}
+/** Whether typed arrays on this machine read little-endian, as WAV stores its samples. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
 /**
  * Parses the header of a WAV held in `b` (the whole file or at least its header): the format and where
@@ -110,7 +105,7 @@ export function monoFrames(bytes: Uint8Array, f: Pick<WavFormat, 'channels' | 'b
   // for one (blocks read into a fresh buffer are): 3x faster than a DataView per sample
   const step = f.bitsPerSample / 8
   const typed = (f.bitsPerSample === 16 && !f.float) || (f.bitsPerSample === 32 && f.float)
-  if (typed && bytes.byteOffset % step === 0 && new Uint8Array(new Uint16Array([1]).buffer)[0] === 1) {
+  if (typed && LITTLE_ENDIAN && bytes.byteOffset % step === 0) {
     const n = frames * f.channels
     const view = f.float ? new Float32Array(bytes.buffer, bytes.byteOffset, n) : new Int16Array(bytes.buffer, bytes.byteOffset, n)
     const scale = (f.float ? 1 : 1 / 32768) / f.channels
@@ -187,14 +182,15 @@ export async function decodeWavBytes(b: Uint8Array, rate: number, shared = false
   return convert(f, b.length - f.dataOffset, rate, shared, async (offset, length) => b.subarray(offset, offset + length))
 }
 
-/** Decodes a WAV file of `size` bytes without reading it whole; `shared`: the samples in a SharedArrayBuffer. */
-export async function decodeWavFile(path: string, size: number, rate: number, shared = false): Promise<WavPcm | WavUnsupported> {
+/**
+ * Decodes a WAV file of `size` bytes without reading it whole, from its first bytes already read
+ * (`head`, up to WAV_HEADER_BYTES); `shared`: the samples in a SharedArrayBuffer.
+ */
+export async function decodeWavFile(path: string, size: number, head: Uint8Array, rate: number, shared = false): Promise<WavPcm | WavUnsupported> {
+  const f = parseWavHeader(head)
+  if ('unsupported' in f) return f
   const handle = await open(path, 'r')
   try {
-    const head = new Uint8Array(Math.min(size, WAV_HEADER_BYTES))
-    await handle.read(head, 0, head.length, 0)
-    const f = parseWavHeader(head)
-    if ('unsupported' in f) return f
     const scratch = new Uint8Array(BLOCK_BYTES)
     return await convert(f, size - f.dataOffset, rate, shared, async (offset, length) => {
       const { bytesRead } = await handle.read(scratch, 0, length, offset)
