@@ -159,9 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(2)
     if args.teacher:
         musicnn, name = load_teacher(args.teacher)[0], args.teacher + (f"-s{args.mel_stride}" if args.mel_stride > 1 else "")
-        timbral = [layer.conv for layer in musicnn.layers[:2]] if isinstance(musicnn, Musicnn) else list(musicnn.timbral)
-        for conv in timbral:  # (mel, time) kernels in Musicnn, (time, mel) in Essentia's
-            conv.stride = (args.mel_stride, 1) if isinstance(musicnn, Musicnn) else (1, args.mel_stride)
+        musicnn.set_mel_stride(args.mel_stride)
     else:
         musicnn, name = tuned_musicnn(Path(args.checkpoint)), "tuned"
     stamp = weights_hash(musicnn)

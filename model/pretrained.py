@@ -10,10 +10,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .data.paths import REPO_ROOT
 import torch
 
 from .audio import mel_filterbank
+from .data.paths import REPO_ROOT
 from .modules.taggers import FCN, EssentiaMusicnn, Musicnn, PretrainedWeightsError, load_into, read_state_dict
 
 DEFAULT_PRETRAINED = Path("..") / "shared" / "pretrained"

@@ -35,7 +35,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
-from model.modules.taggers import FCN, ConvBN, Musicnn, load_into, read_state_dict, tagger_db_mel  # noqa: E402
+from model.modules.taggers import FCN, ConvBN, Musicnn, essentia_log_mel, load_into, read_state_dict, tagger_db_mel  # noqa: E402
 from model.pretrained import load_pretrained, pretrained_root  # noqa: E402
 
 torch.set_num_threads(2)
@@ -109,15 +109,6 @@ def fcn_forward(fcn: FCN, db_mel: torch.Tensor) -> dict[str, torch.Tensor]:
     return {k: (torch.sigmoid(fcn.dense(h)), h) for k, h in out.items()}
 
 
-def essentia_mel(pcm: torch.Tensor, fe: dict) -> torch.Tensor:
-    """(B, N) -> (B, T, 96) log10(1 + 10000 mel) with Essentia's (converted) front end."""
-    x = F.pad(pcm[:, None, :], (256, 256), mode="reflect")
-    re = F.conv1d(x, fe["cos"], stride=256)
-    im = F.conv1d(x, fe["sin"], stride=256)  # (B, 257, T)
-    mel = (re ** 2 + im ** 2).transpose(1, 2) @ fe["fb"]
-    return torch.log10(1 + 10000 * mel)
-
-
 class Tagger:
     """One frozen tagger: pcm (B, N) -> dict of feature arrays."""
 
@@ -139,7 +130,7 @@ class Tagger:
 
     def mel(self, pcm: torch.Tensor) -> torch.Tensor:
         if self.arch == "essentia":
-            return essentia_mel(pcm, self.fe)
+            return essentia_log_mel(pcm, self.fe["cos"], self.fe["sin"], self.fe["fb"])
         return tagger_db_mel(pcm, self.window, self.fb)
 
     @torch.no_grad()

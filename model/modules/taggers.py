@@ -42,6 +42,15 @@ def tagger_db_mel(pcm: torch.Tensor, window: torch.Tensor, fb: torch.Tensor) -> 
     return 10.0 * torch.log10(mel.clamp_min(1e-10)).transpose(1, 2)
 
 
+def essentia_log_mel(pcm: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, fb: torch.Tensor) -> torch.Tensor:
+    """(B, N) 16 kHz PCM -> (B, T, 96) log10(1 + 10^4 mel) exactly as Essentia's musicnn front end makes it
+    (its converted `frontend`: windowed DFT kernels `cos`/`sin` (257, 1, 512) on the reflect-padded signal,
+    hop 256, power, @ its Slaney bank `fb` (257, 96)). The fixture's reference; training reads our log-mel."""
+    x = F.pad(pcm[:, None, :], (TAGGER_N_FFT // 2, TAGGER_N_FFT // 2), mode="reflect")
+    re, im = F.conv1d(x, cos, stride=TAGGER_HOP), F.conv1d(x, sin, stride=TAGGER_HOP)  # (B, 257, T)
+    return torch.log10(1 + 10000 * ((re ** 2 + im ** 2).transpose(1, 2) @ fb))
+
+
 class ConvBN(nn.Module):
     """Conv -> BatchNorm -> ReLU, the unit of every tagger here (2-D or 1-D by the conv given)."""
 
@@ -89,6 +98,11 @@ class Musicnn(nn.Module):
         r2 = self.layer2(r1) + r1
         r3 = self.layer3(r2) + r2
         return torch.cat([front, r1, r2, r3], dim=1)
+
+    def set_mel_stride(self, stride: int) -> None:
+        """Slides the two timbral filters (kernels (mel, time)) over every `stride`-th mel position."""
+        for layer in self.layers[:2]:
+            layer.conv.stride = (stride, 1)
 
     @property
     def reach_frames(self) -> int:
@@ -141,6 +155,11 @@ class EssentiaMusicnn(nn.Module):
         self.bn_dense = nn.BatchNorm1d(200, eps=1e-3)
         self.dense_1 = nn.Linear(200, 50)
         self.register_buffer("htk_to_slaney", torch.eye(n_mels))
+
+    def set_mel_stride(self, stride: int) -> None:
+        """Slides the two timbral filters (kernels (time, mel)) over every `stride`-th mel position."""
+        for conv in self.timbral:
+            conv.stride = (1, stride)
 
     @property
     def reach_frames(self) -> int:

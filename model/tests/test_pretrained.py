@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from model.modules.taggers import FCN, Musicnn, PretrainedWeightsError, load_into, tagger_db_mel
+from model.modules.taggers import FCN, Musicnn, PretrainedWeightsError, essentia_log_mel, load_into, tagger_db_mel
 from model.pretrained import PRETRAINED, load_pretrained, pretrained_root
 
 ROOT = pretrained_root()
@@ -39,21 +39,13 @@ def test_published_tagger_reproduces_the_fixture_tags(name):
         assert list(module.frames(db).shape) == outputs[name]["frames_shape"]
 
 
-def _essentia_log_mel(pcm: torch.Tensor, sd: dict) -> torch.Tensor:
-    """(B, N) -> (B, T, 96) log10(1 + 10^4 mel) by Essentia's own (converted) front end: windowed DFT kernels, Slaney bank."""
-    x = torch.nn.functional.pad(pcm[:, None, :], (256, 256), mode="reflect")
-    re = torch.nn.functional.conv1d(x, sd["frontend.cos"], stride=256)
-    im = torch.nn.functional.conv1d(x, sd["frontend.sin"], stride=256)  # (B, 257, T)
-    return torch.log10(1 + 10000 * ((re ** 2 + im ** 2).transpose(1, 2) @ sd["frontend.fb"]))
-
-
 @needs_pretrained
 def test_essentia_musicnn_reproduces_its_fixture():
     pcm, outputs = _fixture()
     module, sd = load_pretrained("essentia-msd-musicnn")
     ref = outputs["essentia-msd-musicnn"]
     with torch.no_grad():
-        tags, emb = module(_essentia_log_mel(pcm, sd)[:, :187])  # its first 187-frame patch
+        tags, emb = module(essentia_log_mel(pcm, sd["frontend.cos"], sd["frontend.sin"], sd["frontend.fb"])[:, :187])  # its first 187-frame patch
     np.testing.assert_allclose(tags[0].numpy(), ref["tags_patch0"], atol=1e-4)
     np.testing.assert_allclose(emb[0, :8].numpy(), ref["embedding_patch0_first8"], atol=1e-4)
     assert module.reach_frames <= 76  # within the 4 states of encoder context the bridge already waits for
