@@ -79,7 +79,7 @@ def train(steps: int, teacher: str, seed: int = 5) -> None:
     enc = model.audio_encoder
     head_params = list(enc.adapter.parameters()) + list(model.audio_head.parameters())
     opt = torch.optim.AdamW([{"params": head_params, "lr_scale": 1.0},
-                             {"params": list(enc.musicnn.parameters()), "lr_scale": MUSICNN_LR_SCALE}],
+                             {"params": enc.musicnn.tunable_parameters(), "lr_scale": MUSICNN_LR_SCALE}],
                             lr=PEAK_LR, weight_decay=0.01)
     for p in enc.musicnn.parameters():
         p.requires_grad_(False)
@@ -90,7 +90,7 @@ def train(steps: int, teacher: str, seed: int = 5) -> None:
             scores["frozen"] = validate(model, val_items, val_features(model, val_items))
             log.record(phase="tune-val", step=step, **scores["frozen"])
             log.log("frozen tagger: " + " ".join(f"{k} {v:.3f}" for k, v in scores["frozen"].items()))
-            for p in enc.musicnn.parameters():
+            for p in enc.musicnn.tunable_parameters():
                 p.requires_grad_(True)
         model.train()
         warm = step < WARM_HEAD_STEPS

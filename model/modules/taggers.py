@@ -51,6 +51,24 @@ def essentia_log_mel(pcm: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, fb
     return torch.log10(1 + 10000 * ((re ** 2 + im ** 2).transpose(1, 2) @ fb))
 
 
+def peak_over_bands(y: torch.Tensor, bn: nn.Module, dim: int, relu_first: bool = False) -> torch.Tensor:
+    """max over `dim` (the mel positions) of ReLU(BN(y)), or of BN(ReLU(y)) with `relu_first`, for y (B, C, ...).
+
+    With BN on its running statistics it reduces first: BN is then a per-channel affine a y + b and ReLU
+    is monotonic, so the max sits at y's max where a >= 0 and at its min where a < 0. Exact, and it skips
+    the BN and ReLU passes over the whole (C, mels, T) map (over half of Essentia musicnn's time). With
+    batch statistics (training mode) it takes the plain order."""
+    if bn.training:
+        return (bn(F.relu(y)) if relu_first else F.relu(bn(y))).amax(dim=dim)
+    a = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+    per_channel = (1, -1) + (1,) * (y.dim() - 3)  # (C,) against the reduced (B, C, ...)
+    peak = torch.where((a >= 0).reshape(per_channel), y.amax(dim=dim), y.amin(dim=dim))
+
+    def affine(v: torch.Tensor) -> torch.Tensor:
+        return (v - bn.running_mean.reshape(per_channel)) * a.reshape(per_channel) + bn.bias.reshape(per_channel)
+    return affine(F.relu(peak)) if relu_first else F.relu(affine(peak))
+
+
 class ConvBN(nn.Module):
     """Conv -> BatchNorm -> ReLU, the unit of every tagger here (2-D or 1-D by the conv given)."""
 
@@ -90,7 +108,7 @@ class Musicnn(nn.Module):
     def frames(self, db_mel: torch.Tensor) -> torch.Tensor:
         """(B, 96, T) dB -> (B, 753, T): front end (561) and the three residual back-end states."""
         x = self.spec_bn(db_mel.unsqueeze(1))  # (B, 1, 96, T)
-        front = [layer(x).amax(dim=2) for layer in self.layers[:2]]  # max over mel: (B, 204, T) each
+        front = [peak_over_bands(layer.conv(x), layer.bn, dim=2) for layer in self.layers[:2]]  # (B, 204, T) each
         mean_mel = x.mean(dim=2)  # (B, 1, T)
         front += [layer(mean_mel) for layer in self.layers[2:]]  # (B, 51, T) each
         front = torch.cat(front, dim=1)  # (B, 561, T)
@@ -108,6 +126,10 @@ class Musicnn(nn.Module):
     def reach_frames(self) -> int:
         """Frames either side that a frame's features read: timbral 7 wide, temporal up to 129, three 7-wide layers."""
         return 3 + max(layer.conv.kernel_size[-1] for layer in self.layers[2:]) // 2 + 3 * 3
+
+    def tunable_parameters(self) -> list[nn.Parameter]:
+        """What fine-tuning trains: all of it."""
+        return list(self.parameters())
 
     def frames_from_ln_mel(self, ln_mel: torch.Tensor) -> torch.Tensor:
         """(B, 96, T) ln(mel power + 1e-10), our front end -> (B, 753, T)."""
@@ -161,6 +183,13 @@ class EssentiaMusicnn(nn.Module):
         for conv in self.timbral:
             conv.stride = (1, stride)
 
+    def tunable_parameters(self) -> list[nn.Parameter]:
+        """What fine-tuning trains: the back end (three 64-channel layers) and the summary. The front end stays
+        as published: its temporal filters run on all 96 bands, and a gradient through their max over bands
+        costs about 6x the rest of a step on 2 cores (measured: 9.7 s against 1.6 s for a batch of 12 x 6 s)."""
+        return [*self.mid.parameters(), *self.mid_bn.parameters(), *self.bn_pool.parameters(),
+                *self.dense.parameters(), *self.bn_dense.parameters(), *self.dense_1.parameters()]
+
     @property
     def reach_frames(self) -> int:
         """Frames either side that a frame's features read: the widest temporal filter's half, then three 7-wide layers."""
@@ -179,10 +208,11 @@ class EssentiaMusicnn(nn.Module):
         """(B, T, 96) Essentia log-mel -> (B, 753, T)."""
         x = self.bn_in(x.unsqueeze(1))  # (B, 1, T, 96)
         padded = F.pad(x, (0, 0, 3, 3))
-        front = [bn(F.relu(conv(padded))).amax(dim=3) for conv, bn in zip(self.timbral, self.front_bn[:2])]  # (B, 204, T) each
+        front = [peak_over_bands(conv(padded), bn, dim=3, relu_first=True)
+                 for conv, bn in zip(self.timbral, self.front_bn[:2])]  # (B, 204, T) each
         for conv, bn, k in zip(self.temporal, self.front_bn[2:], self.TEMPORAL):
             # TensorFlow 'SAME' padding: (k - 1) // 2 frames before, k // 2 after
-            front.append(bn(F.relu(conv(F.pad(x, (0, 0, (k - 1) // 2, k // 2))))).amax(dim=3))  # (B, 51, T)
+            front.append(peak_over_bands(conv(F.pad(x, (0, 0, (k - 1) // 2, k // 2))), bn, dim=3, relu_first=True))
         front = torch.cat(front, dim=1)  # (B, 561, T)
         r0 = self.mid_bn[0](F.relu(self.mid[0](front)))
         r1 = self.mid_bn[1](F.relu(self.mid[1](r0))) + r0
