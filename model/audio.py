@@ -55,27 +55,40 @@ def slaney_mel_to_hz(m: np.ndarray | float) -> np.ndarray:
     return np.where(m < 15.0, m * SLANEY_LINEAR_HZ, 1000.0 * np.exp(SLANEY_LOG_STEP * (m - 15.0)))
 
 
+def mel_points_hz(scale: str | None = None) -> np.ndarray:
+    """(N_MELS + 2,) Hz of the equally spaced mel points from F_MIN to F_MAX: band i spans points i to
+    i + 2 and peaks at point i + 1. `scale` defaults to MEL_SCALE."""
+    scale = scale or MEL_SCALE
+    if scale not in ("htk", "slaney"):
+        raise ValueError(f"mel scale must be 'htk' or 'slaney', got {scale!r}")
+    to_mel, to_hz = (hz_to_mel, mel_to_hz) if scale == "htk" else (slaney_hz_to_mel, slaney_mel_to_hz)
+    return to_hz(np.linspace(to_mel(F_MIN), to_mel(F_MAX), N_MELS + 2))
+
+
+def mel_band_peaks(scale: str | None = None) -> np.ndarray:
+    """(N_MELS,) each triangle's peak height: 1 on the HTK scale, 2 / (upper - lower) Hz on Slaney's
+    (area normalisation). Mel power divided by it is power as a flat-topped band sum would count it."""
+    scale = scale or MEL_SCALE
+    points = mel_points_hz(scale)
+    return np.ones(N_MELS) if scale == "htk" else 2.0 / (points[2:] - points[:-2])
+
+
 @functools.lru_cache(maxsize=None)
 def mel_filterbank(scale: str | None = None) -> np.ndarray:
     """(N_MELS, N_FFT // 2 + 1) float32 triangles from F_MIN to F_MAX.
 
     Made from N_MELS + 2 equally spaced mel points; each filter rises linearly in Hz from point i
     to point i + 1 and falls to point i + 2. "htk": the HTK scale, peak 1 (the Won et al. taggers').
-    "slaney": Slaney's scale with area normalisation, 2 / (upper - lower) (Essentia's musicnn); a
-    manifest option of the front end, not yet the shipped one. Cached: a bank never changes.
+    "slaney": Slaney's scale with area normalisation, 2 / (upper - lower) (Essentia's musicnn; a
+    manifest option of the front end, not yet the shipped one). Cached: a bank never changes.
     """
     scale = scale or MEL_SCALE
-    if scale not in ("htk", "slaney"):
-        raise ValueError(f"mel scale must be 'htk' or 'slaney', got {scale!r}")
-    to_mel, to_hz = (hz_to_mel, mel_to_hz) if scale == "htk" else (slaney_hz_to_mel, slaney_mel_to_hz)
     bins_hz = np.arange(N_FFT // 2 + 1) * SAMPLE_RATE / N_FFT
-    points = to_hz(np.linspace(to_mel(F_MIN), to_mel(F_MAX), N_MELS + 2))
+    points = mel_points_hz(scale)
     lower, centre, upper = points[:-2, None], points[1:-1, None], points[2:, None]
     rising = (bins_hz[None, :] - lower) / (centre - lower)
     falling = (upper - bins_hz[None, :]) / (upper - centre)
-    bank = np.maximum(0.0, np.minimum(rising, falling))
-    if scale == "slaney":
-        bank *= 2.0 / (upper - lower)
+    bank = np.maximum(0.0, np.minimum(rising, falling)) * mel_band_peaks(scale)[:, None]
     return bank.astype(np.float32)
 
 

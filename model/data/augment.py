@@ -1,9 +1,9 @@
-"""Augmentation on cached log-mel (the caches hold ln(mel + 1e-6), not PCM).
+"""Augmentation on cached log-mel (the caches hold ln(mel + 1e-10), not PCM).
 
-Every function takes and returns float32 (64, T) log-mel and is deterministic given its arguments
+Every function takes and returns float32 (96, T) log-mel and is deterministic given its arguments
 (and the `rng` where it has one). How each one approximates its PCM counterpart:
 
-- gain: exact. Mel power scales by 10^(dB/10); done in the power domain so the 1e-6 floor stays put
+- gain: exact. Mel power scales by 10^(dB/10); done in the power domain so the 1e-10 floor stays put
   (so it is "additive in the log domain" everywhere above the floor).
 - add_noise: white or pink Gaussian noise as it would appear after the mel filterbank. Its expected
   mel power per band is what a periodic-Hann STFT gives for that noise spectrum (white: proportional
@@ -11,9 +11,11 @@ Every function takes and returns float32 (64, T) log-mel and is deterministic gi
   gamma distribution with the band's effective number of independent FFT bins (Hann's correlation of
   neighbouring bins included). Frames are drawn independently, though real overlapping frames
   (hop 250 of 512) are correlated. The SNR is the ratio
-  of total mel power, signal over noise, over the whole input. Because the triangles sum to about 1
-  across 30 Hz - 8 kHz, this equals the PCM SNR of band-limited noise (checked against real PCM mixing
-  in the tests). Signal-noise cross terms (phase) are ignored: powers add.
+  of total mel power, signal over noise, over the whole input, each band's power divided by its
+  triangle's peak (Slaney's area-normalised bands would otherwise count the narrow low bands many
+  times over). Because the unit-peak triangles sum to about 1 across 30 Hz - 8 kHz, this equals the
+  PCM SNR of band-limited noise (checked against real PCM mixing in the tests). Signal-noise cross
+  terms (phase) are ignored: powers add.
 - eq_tilt: exact for a filter whose gain is constant across each band: band m is scaled by
   db_per_octave * log2(f_centre / 1 kHz) dB.
 - pitch_shift: resamples each frame along the mel axis at the band whose centre is f / 2^(st/12),
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.audio import F_MAX, F_MIN, LOG_FLOOR, N_FFT, N_MELS, SAMPLE_RATE, hz_to_mel, mel_filterbank, mel_to_hz
+from model.audio import LOG_FLOOR, N_FFT, N_MELS, SAMPLE_RATE, hz_to_mel, mel_band_peaks, mel_filterbank, mel_points_hz
 
 LN10_OVER_10 = np.log(10.0) / 10.0
 
@@ -42,19 +44,24 @@ def _check(mel: np.ndarray) -> np.ndarray:
 
 
 def to_power(mel: np.ndarray) -> np.ndarray:
-    """ln(P + 1e-6) -> P (float64, >= 0)."""
+    """ln(P + 1e-10) -> P (float64, >= 0)."""
     return np.maximum(np.exp(np.asarray(mel, dtype=np.float64)) - LOG_FLOOR, 0.0)
 
 
 def to_log(power: np.ndarray) -> np.ndarray:
-    """P -> ln(P + 1e-6), float32."""
+    """P -> ln(P + 1e-10), float32."""
     return np.log(np.maximum(power, 0.0) + LOG_FLOOR).astype(np.float32)
 
 
 @functools.lru_cache(maxsize=None)
 def band_centres_hz() -> np.ndarray:
-    """(64,) centre frequency of each mel band (the filterbank's triangle peaks)."""
-    return mel_to_hz(np.linspace(hz_to_mel(F_MIN), hz_to_mel(F_MAX), N_MELS + 2))[1:-1]
+    """(N_MELS,) centre frequency of each mel band (the filterbank's triangle peaks)."""
+    return mel_points_hz()[1:-1]
+
+
+def _flat_total(power: np.ndarray) -> float:
+    """Total mel power with each band divided by its triangle's peak: what the SNR is measured on."""
+    return float((power / mel_band_peaks()[:, None]).sum())
 
 
 def gain(mel: np.ndarray, db: float) -> np.ndarray:
@@ -68,7 +75,7 @@ PINK_LOWEST_HZ = 30.0  # pink noise's 1/f density is held flat below this (the m
 @functools.lru_cache(maxsize=None)
 def _noise_profile(color: str) -> tuple[np.ndarray, np.ndarray]:
     """(expected mel power per band for unit-variance noise, effective bins per band)."""
-    fb = mel_filterbank().astype(np.float64)  # (64, 257)
+    fb = mel_filterbank().astype(np.float64)  # (N_MELS, 257)
     freqs = np.arange(N_FFT // 2 + 1) * SAMPLE_RATE / N_FFT
     hann_energy = 0.375 * N_FFT  # sum of the periodic Hann window squared
     if color == "white":
@@ -90,23 +97,24 @@ def _noise_profile(color: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def add_noise(mel: np.ndarray, snr_db: float, rng: np.random.Generator, color: str = "white") -> np.ndarray:
-    """Adds noise so that total signal mel power / total noise mel power = 10^(snr_db / 10)."""
+    """Adds noise so that signal power / noise power = 10^(snr_db / 10), both as _flat_total counts them."""
     mel = _check(mel)
     power = to_power(mel)
     expected, dof = _noise_profile(color)
     shape = dof[:, None] * np.ones((1, mel.shape[1]))
     noise = expected[:, None] * rng.gamma(shape, 1.0 / shape)  # mean `expected`, chi-square-like spread
-    signal_total = power.sum()
-    if signal_total <= 0 or noise.sum() <= 0:
+    signal_total, noise_total = _flat_total(power), _flat_total(noise)
+    if signal_total <= 0 or noise_total <= 0:
         return mel.copy()  # silence: no level to set an SNR against
-    noise *= signal_total / noise.sum() / 10.0 ** (snr_db / 10.0)
+    noise *= signal_total / noise_total / 10.0 ** (snr_db / 10.0)
     return to_log(power + noise)
 
 
 def measured_snr_db(clean: np.ndarray, noisy: np.ndarray) -> float:
     """SNR (dB) implied by a clean and a noisy log-mel: total clean power over total added power."""
-    added = to_power(noisy).sum() - to_power(clean).sum()
-    return float(10.0 * np.log10(to_power(clean).sum() / max(added, 1e-30)))
+    clean_total = _flat_total(to_power(clean))
+    added = _flat_total(to_power(noisy)) - clean_total
+    return float(10.0 * np.log10(clean_total / max(added, 1e-30)))
 
 
 def eq_tilt(mel: np.ndarray, db_per_octave: float) -> np.ndarray:
@@ -133,7 +141,7 @@ def pitch_shift(mel: np.ndarray, semitones: float) -> np.ndarray:
 
 
 def tempo_stretch(mel: np.ndarray, rate: float, n_out: int | None = None) -> np.ndarray:
-    """Plays `rate` times faster: (64, T) -> (64, n_out or round(T / rate)), linear interpolation in
+    """Plays `rate` times faster: (96, T) -> (96, n_out or round(T / rate)), linear interpolation in
     time; output frames that would read past the input's end hold its last frame."""
     mel = _check(mel)
     if rate <= 0:
