@@ -82,6 +82,13 @@ class CRNN(nn.Module):
         return torch.sigmoid(self.dense(h)), h
 
 
+def _fold_bn(conv: nn.Module, bn: nn.Module) -> tuple[torch.Tensor, torch.Tensor]:
+    """Eval-mode BN folded into the conv before it: (weight, bias) of conv -> BN."""
+    a = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+    w = conv.weight * a.reshape(-1, *([1] * (conv.weight.dim() - 1)))
+    return w, (conv.bias - bn.running_mean) * a + bn.bias
+
+
 def conv_stack(net: nn.Module, db_mel: torch.Tensor, pools) -> torch.Tensor:
     """The FCN/CRNN conv blocks with BN folded into the conv and ReLU after the max-pool (both exact in
     eval mode: BN is per-channel affine, ReLU and max commute); `pools` may be shorter than the stack's
@@ -149,7 +156,7 @@ class Tagger:
             x = conv_stack(self.net, m, CRNN.POOLS).squeeze(2).transpose(1, 2)
             h = self.net.layer5(x)[0][:, -1]
             return {"emb": h.numpy(), "tags": torch.sigmoid(self.net.dense(h)).numpy()}
-        frames = (essentia_frames_fast if self.arch == 'essentia' else musicnn_frames_fast)(self.net, m)
+        frames = self.net.frames(m)  # exact; the max over mel bands comes before BN (taggers.peak_over_bands)
         return self.features_from_frames(frames)
 
     @torch.no_grad()
@@ -172,58 +179,6 @@ class Tagger:
                 "tags": torch.stack(tags).mean(0).numpy()}
 
 
-# ------------------------------------------------------------------------- faster, exact frame features
-
-def _fold_bn(conv: nn.Module, bn: nn.Module) -> tuple[torch.Tensor, torch.Tensor]:
-    """Eval-mode BN folded into the conv before it: (weight, bias) of conv -> BN."""
-    a = bn.weight / torch.sqrt(bn.running_var + bn.eps)
-    w = conv.weight * a.reshape(-1, *([1] * (conv.weight.dim() - 1)))
-    return w, (conv.bias - bn.running_mean) * a + bn.bias
-
-
-@torch.no_grad()
-def musicnn_frames_fast(net: Musicnn, db_mel: torch.Tensor) -> torch.Tensor:
-    """= Musicnn.frames, but BN folded into the tall timbral convs and the max over mel taken before
-    the ReLU (relu(max) = max(relu)): skips BN/ReLU passes over the (204, mels, T) maps (40 % of the time)."""
-    x = net.spec_bn(db_mel.unsqueeze(1))
-    front = []
-    for layer in net.layers[:2]:
-        w, b = _fold_bn(layer.conv, layer.bn)
-        front.append(F.relu(F.conv2d(x, w, b, stride=layer.conv.stride, padding=layer.conv.padding).amax(dim=2)))
-    mean_mel = x.mean(dim=2)
-    front += [layer(mean_mel) for layer in net.layers[2:]]
-    front = torch.cat(front, dim=1)
-    r1 = net.layer1(front)
-    r2 = net.layer2(r1) + r1
-    r3 = net.layer3(r2) + r2
-    return torch.cat([front, r1, r2, r3], dim=1)
-
-
-@torch.no_grad()
-def essentia_frames_fast(net: "EssentiaMusicnn", x: torch.Tensor) -> torch.Tensor:
-    """= EssentiaMusicnn.frames: max over mel of BN(ReLU(conv)) = BN(ReLU(max or min over mel of conv)),
-    max where the BN scale is >= 0, min where it is < 0 (BN is per channel affine, ReLU monotonic)."""
-    x = net.bn_in(x.unsqueeze(1))
-    front = []
-
-    def branch(y: torch.Tensor, bn: nn.Module) -> torch.Tensor:
-        a = bn.weight / torch.sqrt(bn.running_var + bn.eps)
-        hi, lo = y.amax(dim=3), y.amin(dim=3)  # (B, C, T)
-        pick = torch.where((a >= 0)[None, :, None], hi, lo)
-        return (F.relu(pick) - bn.running_mean[None, :, None]) * a[None, :, None] + bn.bias[None, :, None]
-
-    xp = F.pad(x, (0, 0, 3, 3))
-    for conv, bn in zip(net.timbral, net.front_bn[:2]):
-        front.append(branch(conv(xp), bn))
-    for conv, bn, k in zip(net.temporal, net.front_bn[2:], (128, 64, 32)):
-        front.append(branch(conv(F.pad(x, (0, 0, (k - 1) // 2, k // 2))), bn))
-    front = torch.cat(front, dim=1)
-    r0 = net.mid_bn[0](F.relu(net.mid[0](front)))
-    r1 = net.mid_bn[1](F.relu(net.mid[1](r0))) + r0
-    r2 = net.mid_bn[2](F.relu(net.mid[2](r1))) + r1
-    return torch.cat([front, r0, r1, r2], dim=1)
-
-
 # ----------------------------------------------------------------------------------------------- check
 
 @torch.no_grad()
@@ -239,14 +194,10 @@ def check() -> dict[str, float]:
         if tg.arch == "musicnn":
             m = tg.mel(pcm[:, :48000])
             tags, emb = tg.net(m)
-            fd = float((musicnn_frames_fast(tg.net, m) - tg.net.frames(m)).abs().max())
-            print(f"  fast frames vs module max diff {fd:.1e}")
             e = max(np.abs(tags[0].numpy() - ref["tags"]).max(), np.abs(emb[0, :8].numpy() - ref["embedding_first8"]).max())
         elif tg.arch == "essentia":
             m = tg.mel(pcm)
             frames = tg.net.frames(m[:, :PATCH])
-            fd = float((essentia_frames_fast(tg.net, m[:, :PATCH]) - frames).abs().max())
-            print(f"  fast frames vs module max diff {fd:.1e}")
             tags, emb = tg.net.summary(frames)
             e = max(np.abs(tags[0].numpy() - ref["tags_patch0"]).max(),
                     np.abs(emb[0, :8].numpy() - ref["embedding_patch0_first8"]).max())
@@ -363,7 +314,7 @@ def extract(name: str, clip_only: bool = False) -> None:
         win_clip += [i] * len(starts)
         if tg.arch in ("musicnn", "essentia"):
             m = tg.mel(x[None])
-            frames = (essentia_frames_fast if tg.arch == "essentia" else musicnn_frames_fast)(tg.net, m)
+            frames = tg.net.frames(m)
             cf = tg.features_from_frames(frames)
             wfeat = musicnn_slices(tg, frames, starts)
         else:
