@@ -41,7 +41,7 @@ export class ErrorReporter {
     b.sent++
     message = boundedMessage(message)
     const info: BridgeErrorInfo = { code, message, source, time: new Date().toISOString() }
-    this.log?.(`emolane: ${source}: ${code}: ${message}`)
+    this.log?.(`emolane: ${source === code ? code : `${source}: ${code}`}: ${message}`) // not "persist: persist:"
     this.sink(info)
   }
 
