@@ -15,9 +15,9 @@ HOP = 250  # 15.625 ms: 64 frames per second
 N_MELS = 96  # the pretrained taggers' mel bands (musicnn, FCN, CRNN: 96 HTK mels, 0-8 kHz)
 F_MIN = 0.0  # Hz, as the pretrained taggers
 F_MAX = 8_000.0  # Hz (Nyquist at 16 kHz)
-# "htk": the Won et al. taggers' bands (the shipped model); "slaney": Essentia musicnn's. Changing it
-# rebuilds the log-mel caches (their version includes it) and is written into the manifest.
-MEL_SCALE = "htk"
+# "slaney": Essentia musicnn's bands (the shipped model, since 0.3.0); "htk": the Won et al. taggers'.
+# Changing it rebuilds the log-mel caches (their version includes it) and is written into the manifest.
+MEL_SCALE = "slaney"
 LOG_FLOOR = 1e-10  # added to mel power before ln (the taggers clamp mel power at 1e-10 before their dB)
 PAD_LEFT = (N_FFT - HOP) // 2  # 131: centres each FFT window on the middle of its hop
 FRAMES_PER_SECOND = SAMPLE_RATE // HOP  # 64
@@ -79,8 +79,8 @@ def mel_filterbank(scale: str | None = None) -> np.ndarray:
 
     Made from N_MELS + 2 equally spaced mel points; each filter rises linearly in Hz from point i
     to point i + 1 and falls to point i + 2. "htk": the HTK scale, peak 1 (the Won et al. taggers').
-    "slaney": Slaney's scale with area normalisation, 2 / (upper - lower) (Essentia's musicnn; a
-    manifest option of the front end, not yet the shipped one). Cached: a bank never changes.
+    "slaney": Slaney's scale with area normalisation, 2 / (upper - lower) (Essentia's musicnn; the
+    shipped front end since 0.3.0). Cached: a bank never changes.
     """
     scale = scale or MEL_SCALE
     bins_hz = np.arange(N_FFT // 2 + 1) * SAMPLE_RATE / N_FFT

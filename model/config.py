@@ -39,9 +39,9 @@ class ModelConfig:
     # Audio encoder, eq. 3-4: "musicnn" (pretrained tagger, fine-tuned; the studio model) or "resnet"
     # (the paper's ResNet-50 topology from scratch: the paper preset, and the ablation without pretraining)
     audio_encoder: str = "musicnn"
-    # which published musicnn it starts from (model/pretrained.py). Essentia's MSD one read 4Q best as a frozen
-    # probe (model/experiments/frozen_probe.md) but wants its own Slaney front end: not shipped yet
-    tagger: str = "mtat-musicnn"
+    # which published musicnn it starts from (model/pretrained.py): Essentia's MSD one read 4Q best as a frozen
+    # probe (model/experiments/frozen_probe.md); it reads Slaney bands (model/audio.py MEL_SCALE)
+    tagger: str = "essentia-msd-musicnn"
     musicnn_mel_stride: int = 3  # timbral filters at every 3rd mel position: 2.8x less compute (modules/taggers.py)
     n_mels: int = audio.N_MELS
     audio_width: int = 16  # base width: stage widths w, 2w, 4w, 8w, bottleneck expansion 4

@@ -164,7 +164,8 @@ def metrics_markdown(m: dict) -> str:
               "", f"4Q extra: audio-only polarity macro-F1 {_f(q.get('polarity_macro_f1'))}, per-window quadrant accuracy {_f(q.get('window_accuracy'))}.",
               "", "### Training time (this machine, 2 shared CPU cores)", "",
               "| stage | minutes |", "|---|---|"]
-    for k, v in m.get("stage_seconds", {}).items():
+    # train_all's wall time per stage (features and ablations included) where it ran; else each stage's own
+    for k, v in (m.get("training", {}).get("stage_seconds") or m.get("stage_seconds", {})).items():
         lines.append(f"| {k} | {v / 60:.1f} |")
     if m.get("training", {}).get("seconds"):
         lines.append(f"| whole `npm run train` | {m['training']['seconds'] / 60:.1f} |")

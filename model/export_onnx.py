@@ -202,7 +202,7 @@ def write_manifest(model: EmotionModel, paths: dict[str, Path], out_dir: Path, t
                        "outputs": GRAPHS[name]["outputs"]}
     manifest = {
         "schema": "emolane.model/1",
-        "name": f"emolane-{cfg.preset}", "version": "0.2.0", "preset": cfg.preset,
+        "name": f"emolane-{cfg.preset}", "version": "0.3.0", "preset": cfg.preset,
         "trained": trained,
         "dim": cfg.dim,
         "audio": {"sample_rate": audio.SAMPLE_RATE, "n_fft": audio.N_FFT, "hop": audio.HOP,

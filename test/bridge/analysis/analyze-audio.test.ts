@@ -87,8 +87,9 @@ describe('analyzePcm on the example song', () => {
   })
 
   // A known miss of the shipped model (model/CARD.md, "Where the model is weak"): its audio-only head reads the
-  // demo's bright C-major Chorus slightly negative and the A-minor Bridge positive, so the Chorus is not flagged
-  // and the Bridge is. \`test.fails\` keeps the expectation in view: it fails the day a model gets this right.
+  // demo's bright C-major Chorus as tense and negative (at low confidence), so the Chorus is not flagged (the
+  // A-minor Bridge it now reads negative, as written). \`test.fails\` keeps the expectation in view: it fails
+  // the day a model gets this right.
   test.runIf(model.info.trained).fails('flags the Chorus (happy music, sad words) and not the matching Verse and Bridge', () => {
     expect(fast.conflicts.map((c) => c.section)).toEqual(['Chorus'])
     const c = fast.conflicts[0]!
